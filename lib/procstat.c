@@ -1,0 +1,38 @@
+/* Reading /proc/PID/stat. */
+#include <errno.h>
+#include <string.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/types.h>
+
+#include "procstat.h"
+
+/* Field 22, counted from field 3, the first after the command name. */
+#define STAT_FIELDS_AFTER_COMM_TO_STARTTIME 19
+
+int procstat_start_time(pid_t pid, uint64_t *ticks)
+{
+  char path[32] = "/proc/";
+  char buf[1024];
+  ssize_t len;
+  char *p;
+  size_t used = 6;
+  used += uint64_fmt(path + used, (uint64_t)pid);
+  memcpy(path + used, "/stat", 6);
+  len = openreadnclose(path, buf, sizeof buf - 1);
+  if (len < 0) return -1;
+  buf[len] = 0;
+  /* The command name may hold spaces and parentheses: skip to the last ')'. */
+  p = strrchr(buf, ')');
+  if (!p) goto invalid;
+  p++;
+  for (unsigned int field = 0; field < STAT_FIELDS_AFTER_COMM_TO_STARTTIME; field++) {
+    p = strchr(p + 1, ' ');
+    if (!p) goto invalid;
+  }
+  if (!uint64_scan(p + 1, ticks)) goto invalid;
+  return 0;
+invalid:
+  errno = EPROTO;
+  return -1;
+}

@@ -1,0 +1,99 @@
+/* The command letters, and sending them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "svcontrol.h"
+#include "svpaths.h"
+
+struct svcontrol_command const svcontrol_commands[256] = {
+  ['u'] = { SVCONTROL_UP, 0, "up" },
+  ['d'] = { SVCONTROL_DOWN, 0, "down" },
+  ['o'] = { SVCONTROL_ONCE, 0, "once" },
+  ['x'] = { SVCONTROL_EXIT, 0, "exit" },
+  ['p'] = { SVCONTROL_PAUSE, SIGSTOP, "pause" },
+  ['c'] = { SVCONTROL_CONTINUE, SIGCONT, "continue" },
+  ['h'] = { SVCONTROL_SIGNAL, SIGHUP, "hangup" },
+  ['a'] = { SVCONTROL_SIGNAL, SIGALRM, "alarm" },
+  ['i'] = { SVCONTROL_SIGNAL, SIGINT, "interrupt" },
+  ['q'] = { SVCONTROL_SIGNAL, SIGQUIT, "quit" },
+  ['1'] = { SVCONTROL_SIGNAL, SIGUSR1, "usr1" },
+  ['2'] = { SVCONTROL_SIGNAL, SIGUSR2, "usr2" },
+  ['t'] = { SVCONTROL_SIGNAL, SIGTERM, "terminate" },
+  ['k'] = { SVCONTROL_SIGNAL, SIGKILL, "kill" },
+};
+
+static int join(char *out, size_t size, char const *dir, char const *file)
+{
+  size_t dlen = strlen(dir), flen = strlen(file);
+  if (dlen + 1 + flen + 1 > size) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(out, dir, dlen);
+  out[dlen] = '/';
+  memcpy(out + dlen + 1, file, flen + 1);
+  return 0;
+}
+
+/* A service dir exists but has no fifo yet: never supervised, or not now. */
+static int dir_exists(char const *dir)
+{
+  struct stat st;
+  return !stat(dir, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Open a supervise/ fifo for writing without blocking: -2 when nobody reads it. */
+static int open_fifo_writer(char const *dir, char const *file)
+{
+  char path[PATH_MAX];
+  int fd;
+  if (join(path, sizeof path, dir, file) < 0) return -1;
+  fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0) return fd;
+  if (errno == ENXIO || (errno == ENOENT && dir_exists(dir))) return -2;
+  return -1;
+}
+
+enum svcontrol_send_result svcontrol_send(char const *dir, char const *letters, size_t len)
+{
+  struct stat st;
+  ssize_t w;
+  int fd = open_fifo_writer(dir, SVPATH_CONTROL);
+  if (fd == -2) return SVCONTROL_NOT_RUNNING;
+  if (fd < 0) return SVCONTROL_ERROR;
+  if (fstat(fd, &st) < 0) goto error;
+  if (!S_ISFIFO(st.st_mode)) {
+    close(fd);
+    return SVCONTROL_NOT_FIFO;
+  }
+  do w = write(fd, letters, len);
+  while (w < 0 && errno == EINTR);
+  if (w < 0 && errno == EAGAIN) {
+    close(fd);
+    return SVCONTROL_BUSY;
+  }
+  if (w < 0) goto error;
+  close(fd);
+  return SVCONTROL_SENT;
+error:
+  {
+    int e = errno;
+    close(fd);
+    errno = e;
+  }
+  return SVCONTROL_ERROR;
+}
+
+int svcontrol_supervised(char const *dir)
+{
+  int fd = open_fifo_writer(dir, SVPATH_OK);
+  if (fd == -2) return 0;
+  if (fd < 0) return -1;
+  close(fd);
+  return 1;
+}

@@ -1,0 +1,68 @@
+/* Reading the small configuration files of a service dir. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <skalibs/sig.h>
+#include <skalibs/types.h>
+
+#include "svdir.h"
+
+/* Large enough for any number or signal name; longer files are invalid. */
+#define SVDIR_VALUE_MAX 32
+
+/* The file's first line, without its newline and surrounding blanks. */
+static enum svdir_read_result read_value(int dirfd, char const *file, char *out, size_t size)
+{
+  ssize_t len;
+  size_t start = 0;
+  int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? SVDIR_ABSENT : SVDIR_INVALID;
+  do len = read(fd, out, size - 1);
+  while (len < 0 && errno == EINTR);
+  close(fd);
+  if (len < 0) return SVDIR_INVALID;
+  out[len] = 0;
+  while (len && strchr(" \t\r\n", out[len - 1])) out[--len] = 0;
+  while (out[start] == ' ' || out[start] == '\t') start++;
+  memmove(out, out + start, (size_t)len - start + 1);
+  return SVDIR_READ;
+}
+
+enum svdir_read_result svdir_read_uint(int dirfd, char const *file, unsigned int *value)
+{
+  char text[SVDIR_VALUE_MAX];
+  unsigned int number;
+  size_t used;
+  enum svdir_read_result r = read_value(dirfd, file, text, sizeof text);
+  if (r != SVDIR_READ) return r;
+  used = uint_scan(text, &number);
+  if (!used || text[used]) {
+    errno = EINVAL;
+    return SVDIR_INVALID;
+  }
+  *value = number;
+  return SVDIR_READ;
+}
+
+enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signal)
+{
+  char text[SVDIR_VALUE_MAX];
+  size_t used;
+  enum svdir_read_result r = read_value(dirfd, file, text, sizeof text);
+  if (r != SVDIR_READ) return r;
+  used = sig0_scan(text, signal);
+  if (!used || text[used] || *signal <= 0) {
+    errno = EINVAL;
+    return SVDIR_INVALID;
+  }
+  return SVDIR_READ;
+}
+
+int svdir_exists(int dirfd, char const *file)
+{
+  struct stat st;
+  return !fstatat(dirfd, file, &st, 0);
+}

@@ -1,0 +1,30 @@
+/* The files a service dir may hold, with the names s6 and runit use, so
+   that their service dirs run unchanged. */
+#ifndef VIGIL_SVDIR_H
+#define VIGIL_SVDIR_H
+
+#define SVDIR_RUN "run"
+#define SVDIR_FINISH "finish"
+#define SVDIR_DOWN "down"
+#define SVDIR_LOG "log"
+#define SVDIR_NOTIFICATION_FD "notification-fd"
+#define SVDIR_TIMEOUT_KILL "timeout-kill"
+#define SVDIR_TIMEOUT_FINISH "timeout-finish"
+#define SVDIR_DOWN_SIGNAL "down-signal"
+
+enum svdir_read_result {
+  SVDIR_ABSENT = 0,    /* no such file: use the default */
+  SVDIR_READ = 1,      /* value set */
+  SVDIR_INVALID = -1   /* present but unreadable or not a valid value (errno) */
+};
+
+/* A file holding one unsigned decimal number (trailing newline allowed). */
+enum svdir_read_result svdir_read_uint(int dirfd, char const *file, unsigned int *value);
+
+/* A file holding a signal, by name (TERM, SIGTERM) or number. */
+enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signal);
+
+/* Does the file exist (stat follows symlinks)? */
+int svdir_exists(int dirfd, char const *file);
+
+#endif

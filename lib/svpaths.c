@@ -1,0 +1,69 @@
+/* Where things are: service dir arguments and DIR/supervise. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "svpaths.h"
+
+static int is_relative_to_svdir(char const *dir)
+{
+  return !strchr(dir, '/') && strcmp(dir, ".") && strcmp(dir, "..");
+}
+
+int svpath_resolve(char *out, size_t size, char const *dir)
+{
+  char const *svdir = getenv("SVDIR");
+  size_t need;
+  if (!svdir || !*svdir) svdir = SVDIR_DEFAULT;
+  if (!is_relative_to_svdir(dir)) {
+    need = strlen(dir) + 1;
+    if (need > size) goto too_long;
+    memcpy(out, dir, need);
+    return 0;
+  }
+  need = strlen(svdir) + 1 + strlen(dir) + 1;
+  if (need > size) goto too_long;
+  strcpy(out, svdir);
+  strcat(out, "/");
+  strcat(out, dir);
+  return 0;
+too_long:
+  errno = ENAMETOOLONG;
+  return -1;
+}
+
+/* mkdir -p for an absolute or dirfd-relative path, mode 0700 for the last one. */
+static int make_parents(int dirfd, char *path)
+{
+  for (char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+    *slash = 0;
+    int r = mkdirat(dirfd, path, 0755);
+    *slash = '/';
+    if (r < 0 && errno != EEXIST) return -1;
+  }
+  return mkdirat(dirfd, path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int svpath_make_supervise(int dirfd)
+{
+  char target[PATH_MAX];
+  struct stat st;
+  ssize_t len;
+  if (!mkdirat(dirfd, SVPATH_SUPERVISE, 0700)) return 0;
+  if (errno != EEXIST) return -1;
+  if (!fstatat(dirfd, SVPATH_SUPERVISE, &st, 0)) {
+    if (S_ISDIR(st.st_mode)) return 0;
+    errno = ENOTDIR;
+    return -1;
+  }
+  if (errno != ENOENT) return -1;
+  /* It exists but does not resolve: a dangling symlink. */
+  len = readlinkat(dirfd, SVPATH_SUPERVISE, target, sizeof target - 1);
+  if (len < 0) return -1;
+  target[len] = 0;
+  return make_parents(dirfd, target);
+}

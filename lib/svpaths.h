@@ -1,0 +1,29 @@
+/* Where things are: the files under DIR/supervise/ and the system-wide
+   service dir. Nothing outside lib/ spells a path under supervise/. */
+#ifndef VIGIL_SVPATHS_H
+#define VIGIL_SVPATHS_H
+
+#include <stddef.h>
+
+#define SVPATH_SUPERVISE "supervise"
+#define SVPATH_LOCK "supervise/lock"
+#define SVPATH_CONTROL "supervise/control"
+#define SVPATH_OK "supervise/ok"
+#define SVPATH_STATUS "supervise/status"
+#define SVPATH_STATUS_NEW "supervise/status.new"
+
+/* Used when $SVDIR is unset or empty (the seed's recommended location). */
+#define SVDIR_DEFAULT "/var/service"
+
+/* The service dir a DIR argument names: a DIR with no slash that is not
+   "." or ".." is relative to $SVDIR (seed, "Controlling daemons").
+   Returns 0, or -1 with ENAMETOOLONG. */
+int svpath_resolve(char *out, size_t size, char const *dir);
+
+/* Make DIR/supervise (mode 0700) in the service dir dirfd. When supervise
+   is a symlink whose target is missing (Void links it to
+   /run/runit/supervise.NAME), make the target and its parents.
+   Returns 0, or -1 with errno. */
+int svpath_make_supervise(int dirfd);
+
+#endif

@@ -1,0 +1,157 @@
+/* supervise/status: encode, decode, read, write. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/uint32.h>
+#include <skalibs/uint64.h>
+#include <skalibs/allreadwrite.h>
+
+#include "svpaths.h"
+#include "svstatus.h"
+
+enum svstatus_offset {
+  OFFSET_CHANGED = 0,       /* 12 bytes TAI64N */
+  OFFSET_PID = 12,          /* LE32 */
+  OFFSET_PAUSED = 16,
+  OFFSET_WANT = 17,         /* end of daemontools' 18 bytes */
+  OFFSET_TERM_SENT = 18,
+  OFFSET_RUNSTATE = 19,     /* end of runit's 20 bytes */
+  OFFSET_MAGIC = 20,        /* 4 bytes */
+  OFFSET_READY_AT = 24,     /* 12 bytes TAI64N */
+  OFFSET_WAIT_STATUS = 36,  /* LE32 */
+  OFFSET_FLAGS = 40,
+  OFFSET_REASON = 41,
+  OFFSET_RESERVED = 42,     /* 2 bytes, zero */
+  OFFSET_PID_START = 44,    /* LE64 */
+  OFFSET_END = 52
+};
+
+_Static_assert(OFFSET_END == SVSTATUS_SIZE, "status layout and size disagree");
+
+/* "vgl" and a layout version: tells our file from a foreign one of the same length. */
+static char const svstatus_magic[4] = { 'v', 'g', 'l', 1 };
+
+enum svstatus_flag {
+  FLAG_READY = 1 << 0,
+  FLAG_HAS_EXITED = 1 << 1
+};
+
+void svstatus_pack(char out[SVSTATUS_SIZE], struct svstatus const *status)
+{
+  memset(out, 0, SVSTATUS_SIZE);
+  svtime_pack(out + OFFSET_CHANGED, &status->changed);
+  uint32_pack(out + OFFSET_PID, status->pid);
+  out[OFFSET_PAUSED] = status->paused;
+  out[OFFSET_WANT] = (char)status->want;
+  out[OFFSET_TERM_SENT] = status->term_sent;
+  out[OFFSET_RUNSTATE] = (char)status->state;
+  memcpy(out + OFFSET_MAGIC, svstatus_magic, sizeof svstatus_magic);
+  svtime_pack(out + OFFSET_READY_AT, &status->ready_at);
+  uint32_pack(out + OFFSET_WAIT_STATUS, (uint32_t)status->last_wait_status);
+  out[OFFSET_FLAGS] = (char)((status->ready ? FLAG_READY : 0) | (status->has_exited ? FLAG_HAS_EXITED : 0));
+  out[OFFSET_REASON] = (char)status->reason;
+  uint64_pack(out + OFFSET_PID_START, status->pid_start_time);
+}
+
+static void unpack_common(struct svstatus *status, char const *bytes)
+{
+  svtime_unpack(bytes + OFFSET_CHANGED, &status->changed);
+  uint32_unpack(bytes + OFFSET_PID, &status->pid);
+  status->paused = bytes[OFFSET_PAUSED] != 0;
+  switch ((unsigned char)bytes[OFFSET_WANT]) {
+    case 'u': status->want = SVSTATUS_WANT_UP; break;
+    case 'd': status->want = SVSTATUS_WANT_DOWN; break;
+    default: status->want = SVSTATUS_WANT_NOTHING; break;
+  }
+  status->state = status->pid ? SVSTATUS_RUN : SVSTATUS_DOWN;
+}
+
+static int unpack_runit(struct svstatus *status, char const *bytes)
+{
+  status->term_sent = bytes[OFFSET_TERM_SENT] != 0;
+  switch (bytes[OFFSET_RUNSTATE]) {
+    case SVSTATUS_DOWN: status->state = SVSTATUS_DOWN; return 0;
+    case SVSTATUS_RUN: status->state = SVSTATUS_RUN; return 0;
+    case SVSTATUS_FINISH: status->state = SVSTATUS_FINISH; return 0;
+  }
+  return -1;
+}
+
+static int unpack_vigil(struct svstatus *status, char const *bytes)
+{
+  uint32_t wait_status;
+  unsigned char flags = (unsigned char)bytes[OFFSET_FLAGS];
+  if (memcmp(bytes + OFFSET_MAGIC, svstatus_magic, sizeof svstatus_magic)) return -1;
+  if (unpack_runit(status, bytes) < 0) return -1;
+  svtime_unpack(bytes + OFFSET_READY_AT, &status->ready_at);
+  uint32_unpack(bytes + OFFSET_WAIT_STATUS, &wait_status);
+  status->last_wait_status = (int)wait_status;
+  status->ready = flags & FLAG_READY;
+  status->has_exited = flags & FLAG_HAS_EXITED;
+  if ((unsigned char)bytes[OFFSET_REASON] > SVSTATUS_REASON_THROTTLED) return -1;
+  status->reason = (enum svstatus_reason)bytes[OFFSET_REASON];
+  uint64_unpack(bytes + OFFSET_PID_START, &status->pid_start_time);
+  return 0;
+}
+
+int svstatus_unpack(struct svstatus *status, char const *bytes, size_t len)
+{
+  memset(status, 0, sizeof *status);
+  switch (len) {
+    case SVSTATUS_SIZE_DAEMONTOOLS:
+      status->format = SVSTATUS_FORMAT_DAEMONTOOLS;
+      unpack_common(status, bytes);
+      return 0;
+    case SVSTATUS_SIZE_RUNIT:
+      status->format = SVSTATUS_FORMAT_RUNIT;
+      unpack_common(status, bytes);
+      return unpack_runit(status, bytes);
+    case SVSTATUS_SIZE:
+      status->format = SVSTATUS_FORMAT_VIGIL;
+      unpack_common(status, bytes);
+      return unpack_vigil(status, bytes);
+  }
+  return -1;
+}
+
+int svstatus_write(int dirfd, struct svstatus const *status)
+{
+  char bytes[SVSTATUS_SIZE];
+  int fd;
+  svstatus_pack(bytes, status);
+  fd = openat(dirfd, SVPATH_STATUS_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  if (allwrite(fd, bytes, sizeof bytes) != sizeof bytes) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  if (close(fd) < 0) return -1;
+  return renameat(dirfd, SVPATH_STATUS_NEW, dirfd, SVPATH_STATUS);
+}
+
+int svstatus_read(int dirfd, struct svstatus *status)
+{
+  /* One byte more than the largest format, to tell a longer file apart. */
+  char bytes[SVSTATUS_SIZE + 1];
+  size_t len = 0;
+  int fd = openat(dirfd, SVPATH_STATUS, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  for (;;) {
+    ssize_t r = read(fd, bytes + len, sizeof bytes - len);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      int e = errno;
+      close(fd);
+      errno = e;
+      return -1;
+    }
+    if (r == 0 || (len += (size_t)r) == sizeof bytes) break;
+  }
+  close(fd);
+  return svstatus_unpack(status, bytes, len) < 0 ? 0 : 1;
+}

@@ -1,0 +1,318 @@
+/* The supervisor's state machine: what to do on each event, in each phase. */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "supervise-state.h"
+
+static void emit(struct supervise_actions *out, enum supervise_action_type type, int signal)
+{
+  if (out->count < SUPERVISE_ACTIONS_MAX)
+    out->list[out->count++] = (struct supervise_action){ type, signal };
+}
+
+static void after_ms(tain *deadline, tain const *from, unsigned int ms)
+{
+  tain delta;
+  tain_from_millisecs(&delta, (int)ms);
+  tain_add(deadline, from, &delta);
+}
+
+unsigned int supervise_restart_delay_ms(unsigned int crashes)
+{
+  unsigned int delay = RESTART_MIN_INTERVAL_MS;
+  for (unsigned int i = RESTART_FREE_CRASHES; i < crashes && delay < RESTART_MAX_DELAY_MS; i++)
+    delay *= 2;
+  return delay < RESTART_MAX_DELAY_MS ? delay : RESTART_MAX_DELAY_MS;
+}
+
+static void start_run(struct supervise_state *state, struct supervise_clock const *now,
+                      struct supervise_actions *out)
+{
+  state->phase = PHASE_STARTING;
+  state->started_at = now->monotonic;
+  emit(out, ACTION_SPAWN_RUN, 0);
+}
+
+/* The explicit u and o commands start at once: throttling is for restarts
+   nobody asked for. */
+static void start_on_request(struct supervise_state *state, struct supervise_clock const *now,
+                             struct supervise_actions *out)
+{
+  state->crashes = 0;
+  state->status.reason = SVSTATUS_REASON_NONE;
+  start_run(state, now, out);
+}
+
+static void send_down(struct supervise_state *state, struct supervise_clock const *now,
+                      struct supervise_actions *out)
+{
+  int signal = state->config.down_signal;
+  emit(out, ACTION_SIGNAL_RUN, signal);
+  /* A stopped process would never see the signal. */
+  if (signal != SIGCONT && signal != SIGKILL) emit(out, ACTION_SIGNAL_RUN, SIGCONT);
+  state->paused = false;
+  state->term_sent = true;
+  if (state->config.timeout_kill_ms && !state->kill_armed) {
+    state->kill_armed = true;
+    after_ms(&state->kill_at, &now->monotonic, state->config.timeout_kill_ms);
+  }
+}
+
+/* ./run is gone and ./finish is done (or absent): restart, rest or exit. */
+static void after_stop(struct supervise_state *state, struct supervise_clock const *now,
+                       struct supervise_actions *out)
+{
+  tain lifetime;
+  state->phase = PHASE_DOWN;
+  if (state->want == WANT_ONCE) state->want = WANT_DOWN;
+  if (state->exit_requested) {
+    emit(out, ACTION_EXIT, 0);
+    return;
+  }
+  if (state->want != WANT_UP) return;
+  tain_sub(&lifetime, &now->monotonic, &state->started_at);
+  if (tain_to_millisecs(&lifetime) >= RESTART_MIN_INTERVAL_MS) {
+    state->crashes = 0;
+    start_run(state, now, out);
+    return;
+  }
+  state->crashes++;
+  after_ms(&state->restart_at, &state->started_at, supervise_restart_delay_ms(state->crashes));
+  if (!tain_less(&now->monotonic, &state->restart_at)) {
+    start_run(state, now, out);
+    return;
+  }
+  state->phase = PHASE_WAITING;
+  if (state->status.reason == SVSTATUS_REASON_NONE) state->status.reason = SVSTATUS_REASON_THROTTLED;
+}
+
+static void on_command(struct supervise_state *state, struct svcontrol_command const *command,
+                       struct supervise_clock const *now, struct supervise_actions *out)
+{
+  enum supervise_phase phase = state->phase;
+  bool running = phase == PHASE_RUNNING;
+  bool idle = phase == PHASE_DOWN || phase == PHASE_WAITING;
+  switch (command->action) {
+    case SVCONTROL_INVALID:
+      return;
+    case SVCONTROL_UP:
+      state->want = WANT_UP;
+      if (idle) start_on_request(state, now, out);
+      return;
+    case SVCONTROL_ONCE:
+      state->want = WANT_ONCE;
+      if (idle) start_on_request(state, now, out);
+      return;
+    case SVCONTROL_DOWN:
+      state->want = WANT_DOWN;
+      if (running) send_down(state, now, out);
+      if (phase == PHASE_WAITING) {
+        state->phase = PHASE_DOWN;
+        state->status.reason = SVSTATUS_REASON_NONE;
+      }
+      return;
+    case SVCONTROL_EXIT:
+      state->exit_requested = true;
+      if (idle) {
+        state->phase = PHASE_DOWN;
+        emit(out, ACTION_EXIT, 0);
+      }
+      return;
+    case SVCONTROL_PAUSE:
+    case SVCONTROL_CONTINUE:
+      if (!running) return;
+      state->paused = command->action == SVCONTROL_PAUSE;
+      emit(out, ACTION_SIGNAL_RUN, command->signal);
+      return;
+    case SVCONTROL_SIGNAL:
+      if (!running) return;
+      if (command->signal == SIGTERM) state->term_sent = true;
+      emit(out, ACTION_SIGNAL_RUN, command->signal);
+      return;
+  }
+}
+
+static void on_timer(struct supervise_state *state, struct supervise_clock const *now,
+                     struct supervise_actions *out)
+{
+  switch (state->phase) {
+    case PHASE_WAITING:
+      if (!tain_less(&now->monotonic, &state->restart_at)) start_run(state, now, out);
+      return;
+    case PHASE_RUNNING:
+      if (state->kill_armed && !tain_less(&now->monotonic, &state->kill_at)) {
+        state->kill_armed = false;
+        emit(out, ACTION_SIGNAL_RUN, SIGKILL);
+      }
+      return;
+    case PHASE_FINISHING:
+      if (state->finish_kill_armed && !tain_less(&now->monotonic, &state->finish_kill_at)) {
+        state->finish_kill_armed = false;
+        emit(out, ACTION_SIGNAL_FINISH, SIGKILL);
+      }
+      return;
+    case PHASE_DOWN:
+    case PHASE_STARTING:
+    case PHASE_FINISH_STARTING:
+      return;
+  }
+}
+
+static void on_spawned(struct supervise_state *state, pid_t pid, struct supervise_clock const *now)
+{
+  state->phase = PHASE_RUNNING;
+  state->pid = pid;
+  state->ready = false;
+  state->paused = false;
+  state->term_sent = false;
+  state->status.changed = now->wall;
+  state->status.reason = SVSTATUS_REASON_NONE;
+}
+
+static void on_run_exited(struct supervise_state *state, int wait_status,
+                          struct supervise_clock const *now, struct supervise_actions *out)
+{
+  state->phase = PHASE_FINISH_STARTING;
+  state->pid = 0;
+  state->ready = false;
+  state->paused = false;
+  state->term_sent = false;
+  state->kill_armed = false;
+  state->status.changed = now->wall;
+  state->status.has_exited = true;
+  state->status.last_wait_status = wait_status;
+  state->status.pid_start_time = 0;
+  emit(out, ACTION_SPAWN_FINISH, 0);
+}
+
+static void on_finish_spawned(struct supervise_state *state, pid_t pid, struct supervise_clock const *now)
+{
+  state->phase = PHASE_FINISHING;
+  state->finish_pid = pid;
+  state->finish_kill_armed = state->config.timeout_finish_ms != 0;
+  if (state->finish_kill_armed)
+    after_ms(&state->finish_kill_at, &now->monotonic, state->config.timeout_finish_ms);
+}
+
+static void on_finish_exited(struct supervise_state *state, int wait_status,
+                             struct supervise_clock const *now, struct supervise_actions *out)
+{
+  state->finish_pid = 0;
+  state->finish_kill_armed = false;
+  if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == FINISH_EXIT_NO_RESTART) {
+    state->want = WANT_DOWN;
+    state->status.reason = SVSTATUS_REASON_FINISH_SAID_STOP;
+  }
+  after_stop(state, now, out);
+}
+
+/* Status fields that follow from the state, kept in one place. */
+static void sync_status(struct supervise_state *state)
+{
+  struct svstatus *status = &state->status;
+  status->format = SVSTATUS_FORMAT_VIGIL;
+  status->pid = state->phase == PHASE_RUNNING ? (uint32_t)state->pid : 0;
+  status->paused = state->paused;
+  status->term_sent = state->term_sent;
+  status->ready = state->ready;
+  switch (state->want) {
+    case WANT_UP: status->want = SVSTATUS_WANT_UP; break;
+    case WANT_DOWN: status->want = SVSTATUS_WANT_DOWN; break;
+    case WANT_ONCE: status->want = SVSTATUS_WANT_NOTHING; break;
+  }
+  switch (state->phase) {
+    case PHASE_RUNNING: status->state = SVSTATUS_RUN; break;
+    case PHASE_FINISH_STARTING:
+    case PHASE_FINISHING: status->state = SVSTATUS_FINISH; break;
+    case PHASE_DOWN:
+    case PHASE_STARTING:
+    case PHASE_WAITING: status->state = SVSTATUS_DOWN; break;
+  }
+}
+
+void supervise_init(struct supervise_state *state, struct supervise_config const *config)
+{
+  memset(state, 0, sizeof *state);
+  state->phase = PHASE_DOWN;
+  state->want = WANT_DOWN;
+  state->config = *config;
+  sync_status(state);
+}
+
+/* Events that only make sense in one phase are ignored in the others: a
+   stray one (a child we did not spawn, a late timer) must change nothing. */
+void supervise_step(struct supervise_state *state, struct supervise_event const *event,
+                    struct supervise_clock const *now, struct supervise_actions *out)
+{
+  enum supervise_phase phase = state->phase;
+  switch (event->type) {
+    case EVENT_BOOT:
+      state->want = event->initial_want;
+      if (state->want != WANT_DOWN) start_run(state, now, out);
+      break;
+    case EVENT_COMMAND:
+      on_command(state, event->command, now, out);
+      break;
+    case EVENT_TERMINATE:
+      on_command(state, svcontrol_lookup('d'), now, out);
+      on_command(state, svcontrol_lookup('x'), now, out);
+      break;
+    case EVENT_SPAWNED:
+      if (phase != PHASE_STARTING) break;
+      on_spawned(state, event->pid, now);
+      break;
+    case EVENT_SPAWN_FAILED:
+      if (phase != PHASE_STARTING) break;
+      state->status.reason = event->reason;
+      after_stop(state, now, out);
+      break;
+    case EVENT_RUN_EXITED:
+      if (phase != PHASE_RUNNING) break;
+      on_run_exited(state, event->wait_status, now, out);
+      break;
+    case EVENT_FINISH_SPAWNED:
+      if (phase != PHASE_FINISH_STARTING) break;
+      on_finish_spawned(state, event->pid, now);
+      break;
+    case EVENT_NO_FINISH:
+      if (phase != PHASE_FINISH_STARTING) break;
+      after_stop(state, now, out);
+      break;
+    case EVENT_FINISH_EXITED:
+      if (phase != PHASE_FINISHING) break;
+      on_finish_exited(state, event->wait_status, now, out);
+      break;
+    case EVENT_READY:
+      if (phase != PHASE_RUNNING || state->ready) break;
+      state->ready = true;
+      state->status.ready_at = now->wall;
+      break;
+    case EVENT_TIMER:
+      on_timer(state, now, out);
+      break;
+  }
+  sync_status(state);
+}
+
+int supervise_deadline(struct supervise_state const *state, tain *deadline)
+{
+  switch (state->phase) {
+    case PHASE_WAITING:
+      *deadline = state->restart_at;
+      return 1;
+    case PHASE_RUNNING:
+      if (!state->kill_armed) return 0;
+      *deadline = state->kill_at;
+      return 1;
+    case PHASE_FINISHING:
+      if (!state->finish_kill_armed) return 0;
+      *deadline = state->finish_kill_at;
+      return 1;
+    case PHASE_DOWN:
+    case PHASE_STARTING:
+    case PHASE_FINISH_STARTING:
+      return 0;
+  }
+  return 0;
+}

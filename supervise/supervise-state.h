@@ -1,0 +1,132 @@
+/* The supervisor's state machine: events in, actions out, no system calls.
+   vigil-supervise.c turns signals, control bytes and timers into events and
+   carries out the actions; t/unit/supervise-state.c drives it directly. */
+#ifndef VIGIL_SUPERVISE_STATE_H
+#define VIGIL_SUPERVISE_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <skalibs/tai.h>
+
+#include "svcontrol.h"
+#include "svstatus.h"
+
+/* A run that lives less than this was a crash: the next start waits until
+   this long after the last one, so a service that dies at once cannot spin. */
+#define RESTART_MIN_INTERVAL_MS 1000
+/* The first crashes in a row restart at the minimum interval; after that the
+   delay doubles with each crash, so a service that can never start costs
+   almost nothing, up to RESTART_MAX_DELAY_MS. A run that outlives the
+   minimum interval resets the count. */
+#define RESTART_FREE_CRASHES 3
+#define RESTART_MAX_DELAY_MS 30000
+/* s6's default: a finish script is cleanup and must not hold the restart. */
+#define TIMEOUT_FINISH_DEFAULT_MS 5000
+/* s6's convention: ./finish exiting this means "do not restart". */
+#define FINISH_EXIT_NO_RESTART 125
+
+enum supervise_phase {
+  PHASE_DOWN,            /* nothing running, nothing scheduled */
+  PHASE_STARTING,        /* spawn of ./run asked; EVENT_SPAWNED or EVENT_SPAWN_FAILED follows */
+  PHASE_WAITING,         /* want up, throttled until restart_at */
+  PHASE_RUNNING,         /* ./run is alive */
+  PHASE_FINISH_STARTING, /* spawn of ./finish asked; EVENT_FINISH_SPAWNED or EVENT_NO_FINISH follows */
+  PHASE_FINISHING        /* ./finish is alive */
+};
+
+enum supervise_want {
+  WANT_UP,
+  WANT_DOWN,
+  WANT_ONCE              /* up now, and down when it exits */
+};
+
+enum supervise_event_type {
+  EVENT_BOOT,            /* the supervisor starts: initial_want says how */
+  EVENT_COMMAND,         /* a control byte: command */
+  EVENT_TERMINATE,       /* SIGTERM to the supervisor: down, then exit */
+  EVENT_SPAWNED,         /* ./run forked: pid */
+  EVENT_SPAWN_FAILED,    /* ./run could not start: reason */
+  EVENT_RUN_EXITED,      /* ./run died: wait_status */
+  EVENT_FINISH_SPAWNED,  /* ./finish forked: pid */
+  EVENT_NO_FINISH,       /* no ./finish to run */
+  EVENT_FINISH_EXITED,   /* ./finish died: wait_status */
+  EVENT_READY,           /* a newline on the notification fd */
+  EVENT_TIMER            /* the earliest deadline passed */
+};
+
+struct supervise_event {
+  enum supervise_event_type type;
+  struct svcontrol_command const *command;
+  pid_t pid;
+  int wait_status;
+  enum svstatus_reason reason;
+  enum supervise_want initial_want;
+};
+
+/* The clock as the caller read it: monotonic for deadlines, wall for status. */
+struct supervise_clock {
+  tain monotonic;
+  struct svtime wall;
+};
+
+enum supervise_action_type {
+  ACTION_SPAWN_RUN,
+  ACTION_SPAWN_FINISH,   /* with the last wait status of ./run */
+  ACTION_SIGNAL_RUN,     /* signal */
+  ACTION_SIGNAL_FINISH,  /* signal */
+  ACTION_EXIT
+};
+
+struct supervise_action {
+  enum supervise_action_type type;
+  int signal;
+};
+
+/* One event produces at most: down-signal, CONT, and an exit. */
+#define SUPERVISE_ACTIONS_MAX 4
+
+struct supervise_actions {
+  unsigned int count;
+  struct supervise_action list[SUPERVISE_ACTIONS_MAX];
+};
+
+struct supervise_config {
+  int down_signal;                  /* down-signal, default SIGTERM */
+  unsigned int timeout_kill_ms;     /* 0: never SIGKILL on down */
+  unsigned int timeout_finish_ms;   /* 0: finish may run forever */
+};
+
+struct supervise_state {
+  enum supervise_phase phase;
+  enum supervise_want want;
+  bool exit_requested;
+  bool paused;
+  bool term_sent;
+  bool ready;
+  pid_t pid;                 /* ./run while RUNNING */
+  pid_t finish_pid;          /* ./finish while FINISHING */
+  unsigned int crashes;      /* quick deaths in a row */
+  tain started_at;           /* monotonic, last start attempt */
+  tain restart_at;           /* WAITING: when to start */
+  bool kill_armed;           /* RUNNING: SIGKILL at kill_at */
+  tain kill_at;
+  bool finish_kill_armed;    /* FINISHING: SIGKILL at finish_kill_at */
+  tain finish_kill_at;
+  struct svstatus status;    /* what supervise/status says */
+  struct supervise_config config;
+};
+
+void supervise_init(struct supervise_state *state, struct supervise_config const *config);
+
+/* Apply one event. Actions are appended to out, to be carried out in order. */
+void supervise_step(struct supervise_state *state, struct supervise_event const *event,
+                    struct supervise_clock const *now, struct supervise_actions *out);
+
+/* The earliest deadline, or 0 when nothing is scheduled (wait forever). */
+int supervise_deadline(struct supervise_state const *state, tain *deadline);
+
+/* The restart delay after this many crashes in a row, in milliseconds. */
+unsigned int supervise_restart_delay_ms(unsigned int crashes);
+
+#endif

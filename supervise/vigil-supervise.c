@@ -1,0 +1,400 @@
+/* vigil-supervise: keep one service dir's ./run running and obey supervise/control. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/types.h>
+
+#include "exitcode.h"
+#include "procstat.h"
+#include "svcontrol.h"
+#include "svdir.h"
+#include "svpaths.h"
+#include "svstatus.h"
+#include "supervise-spawn.h"
+#include "supervise-state.h"
+
+#define USAGE "vigil-supervise DIR"
+/* Control bytes read per wakeup; more simply wait for the next one. */
+#define CONTROL_READ_MAX 64
+/* PROG names the service in every message: "vigil-supervise DIR". */
+#define PROG_MAX 256
+
+char const *PROG = "vigil-supervise";
+
+static struct {
+  char prog[PROG_MAX];
+  char const *dir;
+  int selfpipe_fd;
+  int control_fd;
+  int control_writer_fd;   /* held so the fifo never reads EOF */
+  int ok_fd;               /* held so svok's open succeeds */
+  int notify_fd;           /* read end of the notification pipe, or -1 */
+  struct supervise_state state;
+  char written[SVSTATUS_SIZE];  /* what supervise/status holds now */
+  bool status_warned;
+  enum svstatus_reason warned_reason;
+} g = { .notify_fd = -1 };
+
+static void dispatch(struct supervise_event const *event);
+
+static void read_clock(struct supervise_clock *now)
+{
+  tain_now_g();
+  tain_copynow(&now->monotonic);
+  svtime_now(&now->wall);
+}
+
+/* Warn once per streak of failures, so a full disk does not flood the log. */
+static void write_status(void)
+{
+  char bytes[SVSTATUS_SIZE];
+  svstatus_pack(bytes, &g.state.status);
+  if (!memcmp(bytes, g.written, sizeof bytes)) return;
+  if (svstatus_write(AT_FDCWD, &g.state.status) < 0) {
+    if (!g.status_warned) strerr_warnwusys("write ", SVPATH_STATUS);
+    g.status_warned = true;
+    return;
+  }
+  g.status_warned = false;
+  memcpy(g.written, bytes, sizeof bytes);
+}
+
+static void read_config(struct supervise_config *config)
+{
+  config->down_signal = SIGTERM;
+  config->timeout_kill_ms = 0;
+  config->timeout_finish_ms = TIMEOUT_FINISH_DEFAULT_MS;
+  if (svdir_read_signal(AT_FDCWD, SVDIR_DOWN_SIGNAL, &config->down_signal) == SVDIR_INVALID)
+    strerr_warnwusys("read ", SVDIR_DOWN_SIGNAL, " (using TERM)");
+  if (svdir_read_uint(AT_FDCWD, SVDIR_TIMEOUT_KILL, &config->timeout_kill_ms) == SVDIR_INVALID)
+    strerr_warnwusys("read ", SVDIR_TIMEOUT_KILL, " (never killing)");
+  if (svdir_read_uint(AT_FDCWD, SVDIR_TIMEOUT_FINISH, &config->timeout_finish_ms) == SVDIR_INVALID)
+    strerr_warnwusys("read ", SVDIR_TIMEOUT_FINISH, " (using 5000)");
+}
+
+static void close_notify(void)
+{
+  if (g.notify_fd >= 0) close(g.notify_fd);
+  g.notify_fd = -1;
+}
+
+/* The notification fd the service wants, or -1. Opens the pipe in pipefd. */
+static int open_notify(int pipefd[2])
+{
+  unsigned int fd;
+  switch (svdir_read_uint(AT_FDCWD, SVDIR_NOTIFICATION_FD, &fd)) {
+    case SVDIR_ABSENT:
+      return -1;
+    case SVDIR_INVALID:
+      strerr_warnwusys("read ", SVDIR_NOTIFICATION_FD);
+      return -1;
+    case SVDIR_READ:
+      break;
+  }
+  if (fd < 3 || fd > 1023) {
+    strerr_warnw(SVDIR_NOTIFICATION_FD, " must be between 3 and 1023: ignored");
+    return -1;
+  }
+  if (pipe2(pipefd, O_CLOEXEC) < 0) {
+    strerr_warnwusys("create the notification pipe");
+    return -1;
+  }
+  ndelay_on(pipefd[0]);
+  return (int)fd;
+}
+
+static void warn_reason(enum svstatus_reason reason)
+{
+  if (reason == g.warned_reason) return;
+  g.warned_reason = reason;
+  switch (reason) {
+    case SVSTATUS_REASON_RUN_MISSING:
+      strerr_warnw("./", SVDIR_RUN, " is missing: retrying");
+      return;
+    case SVSTATUS_REASON_RUN_NOT_EXECUTABLE:
+      strerr_warnw("./", SVDIR_RUN, " is not an executable file: retrying");
+      return;
+    case SVSTATUS_REASON_NONE:
+    case SVSTATUS_REASON_SPAWN_FAILED:
+    case SVSTATUS_REASON_FINISH_SAID_STOP:
+    case SVSTATUS_REASON_THROTTLED:
+      return;
+  }
+}
+
+static void spawn_run(void)
+{
+  static char const *const argv[] = { "./" SVDIR_RUN, 0 };
+  struct supervise_event event = { .type = EVENT_SPAWN_FAILED };
+  int pipefd[2] = { -1, -1 };
+  int notify;
+  pid_t pid;
+  read_config(&g.state.config);
+  event.reason = spawn_check_run();
+  warn_reason(event.reason);
+  if (event.reason != SVSTATUS_REASON_NONE) {
+    dispatch(&event);
+    return;
+  }
+  notify = open_notify(pipefd);
+  pid = spawn_clean(argv, notify, pipefd[1]);
+  if (pipefd[1] >= 0) close(pipefd[1]);
+  if (pid < 0) {
+    strerr_warnwusys("fork for ./", SVDIR_RUN, " (backing off)");
+    if (pipefd[0] >= 0) close(pipefd[0]);
+    event.reason = SVSTATUS_REASON_SPAWN_FAILED;
+    dispatch(&event);
+    return;
+  }
+  close_notify();
+  g.notify_fd = pipefd[0];
+  if (procstat_start_time(pid, &g.state.status.pid_start_time) < 0) g.state.status.pid_start_time = 0;
+  event.type = EVENT_SPAWNED;
+  event.pid = pid;
+  dispatch(&event);
+}
+
+/* ./finish gets s6's arguments: exit code (256 when killed), signal, dir. */
+static void spawn_finish(void)
+{
+  int wstat = g.state.status.last_wait_status;
+  char code[UINT_FMT], sig[UINT_FMT];
+  char const *argv[] = { "./" SVDIR_FINISH, code, sig, g.dir, 0 };
+  struct supervise_event event = { .type = EVENT_NO_FINISH };
+  pid_t pid;
+  code[uint_fmt(code, WIFSIGNALED(wstat) ? 256 : (unsigned int)WEXITSTATUS(wstat))] = 0;
+  sig[uint_fmt(sig, WIFSIGNALED(wstat) ? (unsigned int)WTERMSIG(wstat) : 0)] = 0;
+  if (spawn_has_finish()) {
+    pid = spawn_clean(argv, -1, -1);
+    if (pid < 0) strerr_warnwusys("fork for ./", SVDIR_FINISH, " (skipping it)");
+    else {
+      event.type = EVENT_FINISH_SPAWNED;
+      event.pid = pid;
+    }
+  }
+  dispatch(&event);
+}
+
+static void signal_child(pid_t pid, int sig)
+{
+  if (pid > 0 && kill(pid, sig) < 0 && errno != ESRCH) strerr_warnwusys("signal ", sig_name(sig));
+}
+
+static void carry_out(struct supervise_action const *action)
+{
+  switch (action->type) {
+    case ACTION_SPAWN_RUN:
+      spawn_run();
+      return;
+    case ACTION_SPAWN_FINISH:
+      spawn_finish();
+      return;
+    case ACTION_SIGNAL_RUN:
+      signal_child(g.state.pid, action->signal);
+      return;
+    case ACTION_SIGNAL_FINISH:
+      signal_child(g.state.finish_pid, action->signal);
+      return;
+    case ACTION_EXIT:
+      write_status();
+      _exit(VIGIL_EXIT_OK);
+  }
+}
+
+/* Step the state machine, write the status it implies, then act. Actions
+   may dispatch events of their own (a spawn reports its pid). */
+static void dispatch(struct supervise_event const *event)
+{
+  struct supervise_clock now;
+  struct supervise_actions actions = { .count = 0 };
+  read_clock(&now);
+  supervise_step(&g.state, event, &now, &actions);
+  write_status();
+  for (unsigned int i = 0; i < actions.count; i++) carry_out(&actions.list[i]);
+}
+
+static void reap_children(void)
+{
+  int wstat;
+  pid_t pid;
+  while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
+    struct supervise_event event = { .wait_status = wstat };
+    if (pid == g.state.pid && g.state.phase == PHASE_RUNNING) {
+      close_notify();
+      event.type = EVENT_RUN_EXITED;
+    } else if (pid == g.state.finish_pid && g.state.phase == PHASE_FINISHING) {
+      event.type = EVENT_FINISH_EXITED;
+    } else {
+      continue;
+    }
+    dispatch(&event);
+  }
+}
+
+static void handle_signals(void)
+{
+  int sig;
+  while ((sig = selfpipe_read()) > 0) {
+    struct supervise_event event = { .type = EVENT_TERMINATE };
+    switch (sig) {
+      case SIGCHLD:
+        reap_children();
+        continue;
+      case SIGHUP:
+        event.type = EVENT_COMMAND;
+        event.command = svcontrol_lookup('x');
+        break;
+      default: /* SIGTERM, SIGINT */
+        break;
+    }
+    dispatch(&event);
+  }
+  if (sig < 0) strerr_warnwusys("read the selfpipe");
+}
+
+static void handle_control(void)
+{
+  char bytes[CONTROL_READ_MAX];
+  ssize_t len = read(g.control_fd, bytes, sizeof bytes);
+  if (len < 0 && errno != EAGAIN && errno != EINTR) strerr_warnwusys("read ", SVPATH_CONTROL);
+  for (ssize_t i = 0; i < len; i++) {
+    struct supervise_event event = { .type = EVENT_COMMAND, .command = svcontrol_lookup((unsigned char)bytes[i]) };
+    dispatch(&event);
+  }
+}
+
+/* A newline means ready; anything else is ignored; EOF means never mind. */
+static void handle_notify(void)
+{
+  char bytes[CONTROL_READ_MAX];
+  ssize_t len = read(g.notify_fd, bytes, sizeof bytes);
+  if (len < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (len > 0 && !memchr(bytes, '\n', (size_t)len)) return;
+  close_notify();
+  if (len > 0) {
+    struct supervise_event event = { .type = EVENT_READY };
+    dispatch(&event);
+  }
+}
+
+static void loop(void)
+{
+  for (;;) {
+    iopause_fd fds[3] = {
+      { .fd = g.selfpipe_fd, .events = IOPAUSE_READ },
+      { .fd = g.control_fd, .events = IOPAUSE_READ },
+      { .fd = g.notify_fd, .events = IOPAUSE_READ },
+    };
+    unsigned int nfds = g.notify_fd >= 0 ? 3 : 2;
+    tain deadline;
+    int r;
+    if (!supervise_deadline(&g.state, &deadline)) deadline = tain_infinite;
+    r = iopause_g(fds, nfds, &deadline);
+    if (r < 0) {
+      if (errno != EINTR) strerr_warnwusys("iopause");
+      continue;
+    }
+    if (r == 0) {
+      struct supervise_event event = { .type = EVENT_TIMER };
+      dispatch(&event);
+      continue;
+    }
+    if (fds[0].revents & IOPAUSE_READ) handle_signals();
+    if (fds[1].revents & IOPAUSE_READ) handle_control();
+    if (nfds == 3 && g.notify_fd == fds[2].fd && fds[2].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) handle_notify();
+  }
+}
+
+/* Our own fds must never land on 0-2, which the service inherits. */
+static void ensure_standard_fds(void)
+{
+  for (int fd = 0; fd < 3; fd++)
+    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+      strerr_diefusys(VIGIL_EXIT_SYSTEM, "open /dev/null");
+}
+
+static int open_fifo(char const *path, int flags)
+{
+  struct stat st;
+  int fd;
+  if (mkfifo(path, 0600) < 0 && errno != EEXIST) strerr_diefusys(VIGIL_EXIT_SYSTEM, "mkfifo ", g.dir, "/", path);
+  fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", g.dir, "/", path);
+  if (fstat(fd, &st) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "stat ", g.dir, "/", path);
+  if (!S_ISFIFO(st.st_mode))
+    strerr_dief(VIGIL_EXIT_SYSTEM, "unable to use ", g.dir, "/", path, ": not a fifo (remove it)");
+  return fd;
+}
+
+static void take_lock(void)
+{
+  int fd = open(SVPATH_LOCK, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", g.dir, "/", SVPATH_LOCK);
+  /* flock, as daemontools and runit: each refuses to run beside the other. */
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    if (errno == EWOULDBLOCK) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to supervise ", g.dir, ": already supervised");
+    strerr_diefusys(VIGIL_EXIT_SYSTEM, "lock ", g.dir, "/", SVPATH_LOCK);
+  }
+}
+
+static void set_prog(char const *dir)
+{
+  size_t len = strlen(dir);
+  if (len > PROG_MAX - sizeof "vigil-supervise ") len = PROG_MAX - sizeof "vigil-supervise ";
+  memcpy(g.prog, "vigil-supervise ", sizeof "vigil-supervise ");
+  memcpy(g.prog + sizeof "vigil-supervise " - 1, dir, len);
+  g.prog[sizeof "vigil-supervise " - 1 + len] = 0;
+  PROG = g.prog;
+}
+
+static void setup(char const *dir)
+{
+  sigset_t set;
+  g.dir = dir;
+  ensure_standard_fds();
+  if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
+  set_prog(dir);
+  if (svpath_make_supervise(AT_FDCWD) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);
+  take_lock();
+  g.ok_fd = open_fifo(SVPATH_OK, O_RDONLY);
+  g.control_fd = open_fifo(SVPATH_CONTROL, O_RDONLY);
+  g.control_writer_fd = open(SVPATH_CONTROL, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (g.control_writer_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir, "/", SVPATH_CONTROL);
+  g.selfpipe_fd = selfpipe_init();
+  if (g.selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create the selfpipe");
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  if (selfpipe_trapset(&set) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
+  signal(SIGPIPE, SIG_IGN);
+  tain_now_set_stopwatch_g();
+}
+
+int main(int argc, char const *const *argv)
+{
+  struct supervise_config config;
+  struct supervise_event boot = { .type = EVENT_BOOT };
+  if (argc != 2 || !argv[1][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+  setup(argv[1]);
+  read_config(&config);
+  supervise_init(&g.state, &config);
+  svtime_now(&g.state.status.changed);
+  boot.initial_want = svdir_exists(AT_FDCWD, SVDIR_DOWN) ? WANT_DOWN : WANT_UP;
+  dispatch(&boot);
+  loop();
+}
