@@ -24,6 +24,7 @@ PROGRAMS := supervise/vigil-supervise ctl/svc ctl/svok ctl/svstat ctl/svwait
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_HDR  := $(wildcard lib/*.h)
 UNIT_SRC := $(wildcard t/unit/*.c)
+HELPER_SRC := $(wildcard t/helpers/*.c)
 
 SUPERVISE_SRC := supervise/supervise-state.c supervise/supervise-spawn.c
 
@@ -52,7 +53,12 @@ $$($(1)_DIR)/unit/%: $$($(1)_DIR)/t/unit/%.o $$(patsubst %.c,$$($(1)_DIR)/%.o,$$
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
 
+$$($(1)_DIR)/helpers/%: t/helpers/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(2) $$(WARN) -o $$@ $$<
+
 $(1)_BINS  := $$(addprefix $$($(1)_DIR)/bin/,$$(notdir $$(PROGRAMS)))
+$(1)_HELPERS := $$(patsubst t/helpers/%.c,$$($(1)_DIR)/helpers/%,$$(HELPER_SRC))
 $(1)_UNITS := $$(patsubst t/unit/%.c,$$($(1)_DIR)/unit/%,$$(UNIT_SRC))
 endef
 
@@ -74,12 +80,14 @@ test-deps:
 
 check: check-plain check-asan
 
-check-plain: all $(static_UNITS) test-deps
+check-plain: all $(static_UNITS) $(static_HELPERS) test-deps
 	VIGIL_BIN=$(CURDIR)/$(static_DIR)/bin VIGIL_UNIT=$(CURDIR)/$(static_DIR)/unit \
+	VIGIL_HELPERS=$(CURDIR)/$(static_DIR)/helpers \
 	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers prove -j2 t/
 
-check-asan: $(asan_BINS) $(asan_UNITS) test-deps
+check-asan: $(asan_BINS) $(asan_UNITS) $(asan_HELPERS) test-deps
 	VIGIL_BIN=$(CURDIR)/$(asan_DIR)/bin VIGIL_UNIT=$(CURDIR)/$(asan_DIR)/unit \
+	VIGIL_HELPERS=$(CURDIR)/$(asan_DIR)/helpers \
 	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers VIGIL_SANITIZED=1 \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	prove -j2 t/

@@ -1,0 +1,115 @@
+# Shared by the t/*.t scripts: TAP output, a temp dir, bounded waits, and
+# cleanup of every process a test starts, by pid. Source it; never run it.
+#
+#   VIGIL_BIN      programs under test      (set by make check)
+#   VIGIL_HELPERS  test helper programs     (set by make check)
+#   VIGIL_PEERS    unpacked daemontools/runit/s6 (may be absent)
+
+set -u
+: "${VIGIL_BIN:?run the tests with make check}"
+: "${VIGIL_HELPERS:?run the tests with make check}"
+PATH=$VIGIL_BIN:$VIGIL_HELPERS:$PATH
+export PATH
+
+tap_count=0
+tap_failed=0
+started_pids=
+
+plan() { echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+diag() { printf '# %s\n' "$@" >&2; }
+
+pass() { tap_count=$((tap_count + 1)); echo "ok $tap_count - $*"; }
+fail() { tap_count=$((tap_count + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_count - $*"; }
+
+# ok DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+ok() {
+  desc=$1; shift
+  if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# is GOT EXPECTED DESCRIPTION
+is() {
+  if [ "$1" = "$2" ]; then pass "$3"; else fail "$3"; diag "got:      '$1'" "expected: '$2'"; fi
+}
+
+# like GOT PATTERN DESCRIPTION (grep -E pattern)
+like() {
+  if printf '%s\n' "$1" | grep -qE -- "$2"; then pass "$3"; else fail "$3"; diag "got:      '$1'" "expected: /$2/"; fi
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 10 ms until it succeeds;
+# fails once the deadline passes. Never an unbounded wait.
+wait_until() {
+  limit=$1; shift
+  deadline=$(( $(date +%s%N) / 1000000 + limit * 1000 ))
+  while ! "$@"; do
+    [ $(( $(date +%s%N) / 1000000 )) -lt "$deadline" ] || return 1
+    sleep 0.01
+  done
+}
+
+# start CMD...: run in the background, remember its pid for cleanup ($!).
+start() {
+  "$@" &
+  started_pids="$started_pids $!"
+}
+
+# track PID: a process the test did not start directly (a service) but must clean up.
+track() { started_pids="$started_pids $1"; }
+
+alive() { kill -0 "$1" 2>/dev/null; }
+dead() { ! kill -0 "$1" 2>/dev/null || [ "$(sed 's/.*) \(.\).*/\1/' /proc/"$1"/stat 2>/dev/null)" = Z ]; }
+
+# The pids every status file under $T names: services a test may leave behind.
+service_pids() {
+  find "$T" -path '*/supervise/status' 2>/dev/null | while read -r status; do
+    svpid "$(dirname "$(dirname "$status")")"
+  done
+}
+
+cleanup() {
+  services=$(service_pids)
+  for pid in $started_pids; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in $started_pids; do wait_until 5 dead "$pid" || kill -KILL "$pid" 2>/dev/null; done
+  for pid in $services; do kill -KILL "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$T"
+}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-test.XXXXXX")
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+cd "$T" || exit 1
+# Bare names (svc -u foo) resolve against $SVDIR, as on a real system.
+SVDIR=$T
+export SVDIR
+
+done_testing() {
+  echo "1..$tap_count"
+  [ "$tap_failed" = 0 ]
+}
+
+# --- service-dir helpers ---
+
+# mkservice DIR SCRIPT-BODY: DIR/run is "#!/bin/sh" plus the body, executable.
+mkservice() {
+  mkdir -p "$1"
+  printf '#!/bin/sh\n%s\n' "$2" > "$1/run"
+  chmod +x "$1/run"
+}
+
+# svpid DIR: the pid svstat reports for DIR, or nothing.
+svpid() { svstat "$1" 2>/dev/null | sed -n 's/.*: up (pid \([0-9]*\)).*/\1/p'; }
+
+is_up() { [ -n "$(svpid "$1")" ]; }
+is_down() { svstat "$1" 2>/dev/null | grep -q ': down '; }
+pid_changed() { p=$(svpid "$1"); [ -n "$p" ] && [ "$p" != "$2" ]; }
+file_has() { grep -qxF -- "$2" "$1" 2>/dev/null; }
+file_lines() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
+
+# supervise DIR: start vigil-supervise on DIR, and wait until it is serving.
+supervise() {
+  start vigil-supervise "$1"
+  wait_until 5 svok "$1"
+}
