@@ -24,7 +24,7 @@ fail() { tap_count=$((tap_count + 1)); tap_failed=$((tap_failed + 1)); echo "not
 
 # ok DESCRIPTION COMMAND...: passes when COMMAND succeeds.
 ok() {
-  desc=$1; shift
+  local desc=$1; shift
   if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
@@ -41,7 +41,7 @@ like() {
 # wait_until SECONDS COMMAND...: poll COMMAND every 10 ms until it succeeds;
 # fails once the deadline passes. Never an unbounded wait.
 wait_until() {
-  limit=$1; shift
+  local limit=$1 deadline; shift
   deadline=$(( $(date +%s%N) / 1000000 + limit * 1000 ))
   while ! "$@"; do
     [ $(( $(date +%s%N) / 1000000 )) -lt "$deadline" ] || return 1
@@ -63,12 +63,14 @@ dead() { ! kill -0 "$1" 2>/dev/null || [ "$(sed 's/.*) \(.\).*/\1/' /proc/"$1"/s
 
 # The pids every status file under $T names: services a test may leave behind.
 service_pids() {
+  local status
   find "$T" -path '*/supervise/status' 2>/dev/null | while read -r status; do
     svpid "$(dirname "$(dirname "$status")")"
   done
 }
 
 cleanup() {
+  local services pid
   services=$(service_pids)
   for pid in $started_pids; do kill -TERM "$pid" 2>/dev/null; done
   for pid in $started_pids; do wait_until 5 dead "$pid" || kill -KILL "$pid" 2>/dev/null; done
@@ -104,7 +106,7 @@ svpid() { svstat "$1" 2>/dev/null | sed -n 's/.*: up (pid \([0-9]*\)).*/\1/p'; }
 
 is_up() { [ -n "$(svpid "$1")" ]; }
 is_down() { svstat "$1" 2>/dev/null | grep -q ': down '; }
-pid_changed() { p=$(svpid "$1"); [ -n "$p" ] && [ "$p" != "$2" ]; }
+pid_changed() { local p; p=$(svpid "$1"); [ -n "$p" ] && [ "$p" != "$2" ]; }
 file_has() { grep -qxF -- "$2" "$1" 2>/dev/null; }
 file_lines() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
 
