@@ -14,7 +14,7 @@ BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter
-CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib $(CPPFLAGS)
+CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib -Isupervise $(CPPFLAGS)
 # Non-PIE static: no start-up relocations, so the pages stay shared between
 # the hundreds of supervisors of a real machine.
 LDFLAGS_STATIC := -static -no-pie

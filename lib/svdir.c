@@ -24,6 +24,11 @@ static enum svdir_read_result read_value(int dirfd, char const *file, char *out,
   while (len < 0 && errno == EINTR);
   close(fd);
   if (len < 0) return SVDIR_INVALID;
+  if ((size_t)len == size - 1) {
+    /* It may go on: a value this long is no number or signal name anyway. */
+    errno = EINVAL;
+    return SVDIR_INVALID;
+  }
   out[len] = 0;
   while (len && strchr(" \t\r\n", out[len - 1])) out[--len] = 0;
   while (out[start] == ' ' || out[start] == '\t') start++;

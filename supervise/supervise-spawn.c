@@ -1,62 +1,96 @@
 /* Starting ./run and ./finish as clean processes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
-
-#include <skalibs/djbunix.h>
-#include <skalibs/nsig.h>
-#include <skalibs/strerr.h>
 
 #include "svdir.h"
 #include "supervise-spawn.h"
 
-enum svstatus_reason spawn_check_run(void)
+extern char **environ;
+
+void spawn_seal_inherited_fds(void)
 {
-  struct stat st;
-  if (stat(SVDIR_RUN, &st) < 0)
-    return errno == ENOENT ? SVSTATUS_REASON_RUN_MISSING : SVSTATUS_REASON_RUN_NOT_EXECUTABLE;
-  if (!S_ISREG(st.st_mode) || access(SVDIR_RUN, X_OK) < 0) return SVSTATUS_REASON_RUN_NOT_EXECUTABLE;
-  return SVSTATUS_REASON_NONE;
+  /* Fails only on kernels older than 5.11, where nothing better is cheap. */
+  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
-int spawn_has_finish(void)
-{
-  struct stat st;
-  return !stat(SVDIR_FINISH, &st) && S_ISREG(st.st_mode) && !access(SVDIR_FINISH, X_OK);
-}
+/* The kernel's struct sigaction: glibc's wrapper refuses its two internal
+   real-time signals, which a service must still get at their default. */
+struct kernel_sigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
 
-/* Whatever the supervisor inherited or set up, the service starts clean. */
-static void reset_signals(void)
-{
-  sigset_t empty;
-  for (int sig = 1; sig < SKALIBS_NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-  sigemptyset(&empty);
-  sigprocmask(SIG_SETMASK, &empty, NULL);
-}
+/* Highest signal number the kernel knows on Linux. */
+#define KERNEL_NSIG 64
 
-static void close_fds_from(unsigned int first, unsigned int keep)
+/* Runs in the vfork child, sharing the parent's memory: only syscalls, and
+   no return. Signals stay blocked until the dispositions are reset, so no
+   handler can run on the shared stack. */
+static void __attribute__((noreturn))
+become_service(char const *const *argv, int notify_fd, int source, volatile int *exec_error)
 {
-  if (keep >= first) {
-    if (keep > first) close_range(first, keep - 1, 0);
-    close_range(keep + 1, ~0U, 0);
-  } else {
-    close_range(first, ~0U, 0);
-  }
-}
-
-pid_t spawn_clean(char const *const *argv, int notify_fd, int notify_source)
-{
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  reset_signals();
+  struct kernel_sigaction default_action = { .handler = SIG_DFL };
+  uint64_t empty = 0;
+  for (int sig = 1; sig <= KERNEL_NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
   setsid();
-  if (notify_fd >= 0) {
-    int r = notify_source == notify_fd ? uncoe(notify_fd) : dup2(notify_source, notify_fd);
-    if (r < 0) strerr_diefusys(111, "set up notification-fd");
+  if (notify_fd >= 0 && dup2(source, notify_fd) < 0) goto fail;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, sizeof empty);
+  execve(argv[0], (char *const *)argv, environ);
+fail:
+  *exec_error = errno;
+  _exit(127);
+}
+
+/* Nothing here is used after vfork returns in the parent but its result,
+   so no local can be clobbered. */
+static pid_t __attribute__((noinline))
+vfork_service(char const *const *argv, int notify_fd, int source, volatile int *exec_error)
+{
+  pid_t child = vfork();
+  if (!child) become_service(argv, notify_fd, source, exec_error);
+  return child;
+}
+
+int spawn_clean(char const *const *argv, int notify_fd, int notify_source, pid_t *pid)
+{
+  volatile int exec_error = 0;
+  int source = notify_source, error = 0;
+  pid_t child;
+  /* dup2 onto itself would leave close-on-exec set: use another copy. */
+  if (notify_fd >= 0 && source == notify_fd) {
+    source = fcntl(notify_source, F_DUPFD_CLOEXEC, 0);
+    if (source < 0) return errno;
   }
-  close_fds_from(3, notify_fd >= 3 ? (unsigned int)notify_fd : 0);
-  execv(argv[0], (char *const *)argv);
-  strerr_diefusys(127, "exec ", argv[0]);
+  child = vfork_service(argv, notify_fd, source, &exec_error);
+  if (child < 0) error = errno;
+  else if (exec_error) {
+    /* The child has exited already; reap it here so nobody mistakes it for the service. */
+    error = exec_error;
+    waitpid(child, NULL, 0);
+  } else *pid = child;
+  if (source != notify_source) close(source);
+  return error;
+}
+
+enum svstatus_reason spawn_failure_reason(int error)
+{
+  switch (error) {
+    case EAGAIN:
+    case ENOMEM:
+      return SVSTATUS_REASON_SPAWN_FAILED;
+    case ENOENT:
+      /* ENOENT for an existing run means its #! interpreter is missing. */
+      return access(SVDIR_RUN, F_OK) < 0 ? SVSTATUS_REASON_RUN_MISSING : SVSTATUS_REASON_RUN_NOT_EXECUTABLE;
+    default:
+      return SVSTATUS_REASON_RUN_NOT_EXECUTABLE;
+  }
 }

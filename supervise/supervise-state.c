@@ -63,7 +63,7 @@ static void send_down(struct supervise_state *state, struct supervise_clock cons
 static void after_stop(struct supervise_state *state, struct supervise_clock const *now,
                        struct supervise_actions *out)
 {
-  tain lifetime;
+  tain stable_at;
   state->phase = PHASE_DOWN;
   if (state->want == WANT_ONCE) state->want = WANT_DOWN;
   if (state->exit_requested) {
@@ -71,8 +71,8 @@ static void after_stop(struct supervise_state *state, struct supervise_clock con
     return;
   }
   if (state->want != WANT_UP) return;
-  tain_sub(&lifetime, &now->monotonic, &state->started_at);
-  if (tain_to_millisecs(&lifetime) >= RESTART_MIN_INTERVAL_MS) {
+  after_ms(&stable_at, &state->started_at, RESTART_MIN_INTERVAL_MS);
+  if (!tain_less(&now->monotonic, &stable_at)) {
     state->crashes = 0;
     start_run(state, now, out);
     return;

@@ -138,31 +138,30 @@ static void warn_reason(enum svstatus_reason reason)
 static void spawn_run(void)
 {
   static char const *const argv[] = { "./" SVDIR_RUN, 0 };
-  struct supervise_event event = { .type = EVENT_SPAWN_FAILED };
+  struct supervise_event event = { .type = EVENT_SPAWNED };
   int pipefd[2] = { -1, -1 };
-  int notify;
+  int notify, error;
   pid_t pid;
   read_config(&g.state.config);
-  event.reason = spawn_check_run();
-  warn_reason(event.reason);
-  if (event.reason != SVSTATUS_REASON_NONE) {
-    dispatch(&event);
-    return;
-  }
   notify = open_notify(pipefd);
-  pid = spawn_clean(argv, notify, pipefd[1]);
+  error = spawn_clean(argv, notify, pipefd[1], &pid);
   if (pipefd[1] >= 0) close(pipefd[1]);
-  if (pid < 0) {
-    strerr_warnwusys("fork for ./", SVDIR_RUN, " (backing off)");
+  if (error) {
     if (pipefd[0] >= 0) close(pipefd[0]);
-    event.reason = SVSTATUS_REASON_SPAWN_FAILED;
+    event.type = EVENT_SPAWN_FAILED;
+    event.reason = spawn_failure_reason(error);
+    if (event.reason == SVSTATUS_REASON_SPAWN_FAILED) {
+      errno = error;
+      strerr_warnwusys("spawn ./", SVDIR_RUN, " (backing off)");
+    }
+    warn_reason(event.reason);
     dispatch(&event);
     return;
   }
+  warn_reason(SVSTATUS_REASON_NONE);
   close_notify();
   g.notify_fd = pipefd[0];
   if (procstat_start_time(pid, &g.state.status.pid_start_time) < 0) g.state.status.pid_start_time = 0;
-  event.type = EVENT_SPAWNED;
   event.pid = pid;
   dispatch(&event);
 }
@@ -173,17 +172,16 @@ static void spawn_finish(void)
   int wstat = g.state.status.last_wait_status;
   char code[UINT_FMT], sig[UINT_FMT];
   char const *argv[] = { "./" SVDIR_FINISH, code, sig, g.dir, 0 };
-  struct supervise_event event = { .type = EVENT_NO_FINISH };
-  pid_t pid;
+  struct supervise_event event = { .type = EVENT_FINISH_SPAWNED };
+  int error;
   code[uint_fmt(code, WIFSIGNALED(wstat) ? 256 : (unsigned int)WEXITSTATUS(wstat))] = 0;
   sig[uint_fmt(sig, WIFSIGNALED(wstat) ? (unsigned int)WTERMSIG(wstat) : 0)] = 0;
-  if (spawn_has_finish()) {
-    pid = spawn_clean(argv, -1, -1);
-    if (pid < 0) strerr_warnwusys("fork for ./", SVDIR_FINISH, " (skipping it)");
-    else {
-      event.type = EVENT_FINISH_SPAWNED;
-      event.pid = pid;
-    }
+  /* No finish is the common case: one access() instead of a failed spawn. */
+  if (access(SVDIR_FINISH, X_OK) < 0) event.type = EVENT_NO_FINISH;
+  else if ((error = spawn_clean(argv, -1, -1, &event.pid))) {
+    errno = error;
+    strerr_warnwusys("spawn ./", SVDIR_FINISH, " (skipping it)");
+    event.type = EVENT_NO_FINISH;
   }
   dispatch(&event);
 }
@@ -222,7 +220,8 @@ static void dispatch(struct supervise_event const *event)
   struct supervise_actions actions = { .count = 0 };
   read_clock(&now);
   supervise_step(&g.state, event, &now, &actions);
-  write_status();
+  /* A spawn in progress reports back at once: write only the settled state. */
+  if (g.state.phase != PHASE_STARTING && g.state.phase != PHASE_FINISH_STARTING) write_status();
   for (unsigned int i = 0; i < actions.count; i++) carry_out(&actions.list[i]);
 }
 
@@ -365,6 +364,7 @@ static void setup(char const *dir)
   sigset_t set;
   g.dir = dir;
   ensure_standard_fds();
+  spawn_seal_inherited_fds();
   if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   set_prog(dir);
   if (svpath_make_supervise(AT_FDCWD) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);

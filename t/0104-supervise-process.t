@@ -88,7 +88,7 @@ if command -v setpriv >/dev/null && command -v prlimit >/dev/null && id nobody >
   wait_until 5 eval '[ "$(ps -u nobody -o pid= | wc -l)" -ge $((others + 1)) ]'
   start prlimit --nproc=$limit setpriv --reuid=nobody --regid=nogroup --clear-groups vigil-supervise "$T/nproc/svc" 2> nproc-stderr
   wait_until 5 eval 'svstat "$T/nproc/svc" 2>/dev/null | grep -q "fork failed"'; ok "fork EAGAIN: status says fork failed" [ $? = 0 ]
-  like "$(cat nproc-stderr)" 'unable to fork for ./run \(backing off\)' "fork EAGAIN: the supervisor says so on stderr"
+  like "$(cat nproc-stderr)" 'unable to spawn ./run \(backing off\)' "fork EAGAIN: the supervisor says so on stderr"
   ok "fork EAGAIN: the supervisor is still running" svok "$T/nproc/svc"
   kill -KILL "$blocker"
   wait_until 5 dead "$blocker"

@@ -1,0 +1,985 @@
+/* Unit test of the supervisor's state machine: supervise_step driven with
+   synthetic events on a synthetic clock, no fork, no signal, no file. */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <skalibs/tai.h>
+
+/* The Makefile puts only lib/ on the include path. */
+#include "supervise-state.h"
+#include "svcontrol.h"
+#include "svstatus.h"
+#include "tap.h"
+
+/* Arbitrary, but not zero, so that a field left at zero shows. */
+#define BASE_MONOTONIC_SECONDS 1000
+#define BASE_WALL_SECONDS 1700000000
+#define RUN_PID 4242
+#define FINISH_PID 4343
+#define TIMEOUT_KILL_MS 3000
+#define TIMEOUT_FINISH_MS 5000
+#define SHORT_RUN_MS 300           /* a crash: well under RESTART_MIN_INTERVAL_MS */
+#define LONG_RUN_MS 60000          /* a good run: well over it */
+#define MONTH_MS (30u * 24 * 3600 * 1000)  /* a run that lived a month (> INT_MAX ms) */
+#define BYTE_VALUES 256
+
+/* wait statuses as waitpid() gives them */
+#define EXITED(code) ((code) << 8)
+#define KILLED_BY(signal) (signal)
+
+struct harness {
+  struct supervise_state state;
+  struct supervise_clock clock;
+  struct supervise_actions actions;  /* of the last step */
+};
+
+/* ---------- driving the machine ---------- */
+
+static struct supervise_config default_config(void)
+{
+  struct supervise_config config = {
+    .down_signal = SIGTERM,
+    .timeout_kill_ms = 0,
+    .timeout_finish_ms = 0,
+  };
+  return config;
+}
+
+static void setup_with(struct harness *h, struct supervise_config const *config)
+{
+  memset(h, 0, sizeof *h);
+  tain_addsec(&h->clock.monotonic, &tain_zero, BASE_MONOTONIC_SECONDS);
+  h->clock.wall.sec = BASE_WALL_SECONDS;
+  h->clock.wall.nsec = 0;
+  supervise_init(&h->state, config);
+}
+
+static void setup(struct harness *h)
+{
+  struct supervise_config config = default_config();
+  setup_with(h, &config);
+}
+
+/* Both clocks move together. Up to a month, in milliseconds. */
+static void advance_ms(struct harness *h, unsigned int ms)
+{
+  tain delta;
+  unsigned int seconds = ms / 1000;
+  unsigned int rest_ms = ms % 1000;
+  tain_addsec(&h->clock.monotonic, &h->clock.monotonic, (int)seconds);
+  tain_from_millisecs(&delta, (int)rest_ms);
+  tain_add(&h->clock.monotonic, &h->clock.monotonic, &delta);
+  h->clock.wall.sec += seconds;
+  h->clock.wall.nsec += rest_ms * 1000000u;
+  if (h->clock.wall.nsec >= 1000000000u) {
+    h->clock.wall.nsec -= 1000000000u;
+    h->clock.wall.sec++;
+  }
+}
+
+/* Milliseconds from the harness's base to a monotonic stamp. */
+static long long ms_since_base(tain const *stamp)
+{
+  tain base, elapsed;
+  tain_addsec(&base, &tain_zero, BASE_MONOTONIC_SECONDS);
+  tain_sub(&elapsed, stamp, &base);
+  return (long long)tai_sec(&elapsed.sec) * 1000 + elapsed.nano / 1000000;
+}
+
+static long long now_ms(struct harness const *h)
+{
+  return ms_since_base(&h->clock.monotonic);
+}
+
+/* The machine's deadline in ms since base, or -1 when it has none. */
+static long long deadline_ms(struct harness const *h)
+{
+  tain deadline;
+  if (!supervise_deadline(&h->state, &deadline)) return -1;
+  return ms_since_base(&deadline);
+}
+
+static void step(struct harness *h, struct supervise_event const *event)
+{
+  h->actions.count = 0;
+  supervise_step(&h->state, event, &h->clock, &h->actions);
+}
+
+static void send_event(struct harness *h, enum supervise_event_type type)
+{
+  struct supervise_event event = { .type = type };
+  step(h, &event);
+}
+
+static void command(struct harness *h, unsigned char letter)
+{
+  struct supervise_event event = { .type = EVENT_COMMAND, .command = svcontrol_lookup(letter) };
+  step(h, &event);
+}
+
+static void boot(struct harness *h, enum supervise_want want)
+{
+  struct supervise_event event = { .type = EVENT_BOOT, .initial_want = want };
+  step(h, &event);
+}
+
+static void spawned(struct harness *h, pid_t pid)
+{
+  struct supervise_event event = { .type = EVENT_SPAWNED, .pid = pid };
+  step(h, &event);
+}
+
+static void spawn_failed(struct harness *h, enum svstatus_reason reason)
+{
+  struct supervise_event event = { .type = EVENT_SPAWN_FAILED, .reason = reason };
+  step(h, &event);
+}
+
+static void run_exited(struct harness *h, int wait_status)
+{
+  struct supervise_event event = { .type = EVENT_RUN_EXITED, .wait_status = wait_status };
+  step(h, &event);
+}
+
+static void finish_spawned(struct harness *h, pid_t pid)
+{
+  struct supervise_event event = { .type = EVENT_FINISH_SPAWNED, .pid = pid };
+  step(h, &event);
+}
+
+static void finish_exited(struct harness *h, int wait_status)
+{
+  struct supervise_event event = { .type = EVENT_FINISH_EXITED, .wait_status = wait_status };
+  step(h, &event);
+}
+
+/* Booted up and ./run alive as RUN_PID, no actions pending. */
+static void setup_running_with(struct harness *h, struct supervise_config const *config)
+{
+  setup_with(h, config);
+  boot(h, WANT_UP);
+  spawned(h, RUN_PID);
+}
+
+static void setup_running(struct harness *h)
+{
+  struct supervise_config config = default_config();
+  setup_running_with(h, &config);
+}
+
+/* ./run lives ms, dies, and there is no ./finish: the restart decision is in h. */
+static void run_for(struct harness *h, unsigned int ms)
+{
+  spawned(h, RUN_PID);
+  advance_ms(h, ms);
+  run_exited(h, EXITED(1));
+  send_event(h, EVENT_NO_FINISH);
+}
+
+/* ---------- checking ---------- */
+
+#define DESCRIPTION_MAX 160
+
+/* The actions of the last step are exactly these (type, signal pairs). */
+static int check_actions(struct harness const *h, unsigned int count, struct supervise_action const *expected,
+                         char const *format, va_list args)
+{
+  char what[DESCRIPTION_MAX];
+  bool same = h->actions.count == count;
+  vsnprintf(what, sizeof what, format, args);
+  for (unsigned int i = 0; same && i < count; i++) {
+    same = h->actions.list[i].type == expected[i].type;
+    if (same && (expected[i].type == ACTION_SIGNAL_RUN || expected[i].type == ACTION_SIGNAL_FINISH))
+      same = h->actions.list[i].signal == expected[i].signal;
+  }
+  ok(same, "%s", what);
+  if (!same) {
+    diag("expected %u action(s), got %u:", count, h->actions.count);
+    for (unsigned int i = 0; i < h->actions.count; i++)
+      diag("  action %u: type %d, signal %d", i, h->actions.list[i].type, h->actions.list[i].signal);
+  }
+  return same;
+}
+
+static TAP_PRINTF(4, 5) int actions_are(struct harness const *h, unsigned int count,
+                                        struct supervise_action const *expected, char const *format, ...)
+{
+  va_list args;
+  int same;
+  va_start(args, format);
+  same = check_actions(h, count, expected, format, args);
+  va_end(args);
+  return same;
+}
+
+static TAP_PRINTF(2, 3) int no_actions(struct harness const *h, char const *format, ...)
+{
+  va_list args;
+  int same;
+  va_start(args, format);
+  same = check_actions(h, 0, NULL, format, args);
+  va_end(args);
+  return same;
+}
+
+static TAP_PRINTF(4, 5) int one_action(struct harness const *h, enum supervise_action_type type, int signal,
+                                       char const *format, ...)
+{
+  struct supervise_action expected = { type, signal };
+  va_list args;
+  int same;
+  va_start(args, format);
+  same = check_actions(h, 1, &expected, format, args);
+  va_end(args);
+  return same;
+}
+
+/* Everything observable of the machine, to prove an event changed nothing. */
+struct snapshot {
+  enum supervise_phase phase;
+  enum supervise_want want;
+  bool exit_requested, paused, term_sent, ready, kill_armed, finish_kill_armed;
+  pid_t pid, finish_pid;
+  unsigned int crashes;
+  long long deadline;
+  char status[SVSTATUS_SIZE];
+};
+
+static struct snapshot take_snapshot(struct harness const *h)
+{
+  struct snapshot snap;
+  memset(&snap, 0, sizeof snap);
+  snap.phase = h->state.phase;
+  snap.want = h->state.want;
+  snap.exit_requested = h->state.exit_requested;
+  snap.paused = h->state.paused;
+  snap.term_sent = h->state.term_sent;
+  snap.ready = h->state.ready;
+  snap.kill_armed = h->state.kill_armed;
+  snap.finish_kill_armed = h->state.finish_kill_armed;
+  snap.pid = h->state.pid;
+  snap.finish_pid = h->state.finish_pid;
+  snap.crashes = h->state.crashes;
+  snap.deadline = deadline_ms(h);
+  svstatus_pack(snap.status, &h->state.status);
+  return snap;
+}
+
+static bool same_snapshot(struct snapshot const *a, struct snapshot const *b)
+{
+  return a->phase == b->phase && a->want == b->want && a->exit_requested == b->exit_requested &&
+         a->paused == b->paused && a->term_sent == b->term_sent && a->ready == b->ready &&
+         a->kill_armed == b->kill_armed && a->finish_kill_armed == b->finish_kill_armed &&
+         a->pid == b->pid && a->finish_pid == b->finish_pid && a->crashes == b->crashes &&
+         a->deadline == b->deadline && !memcmp(a->status, b->status, sizeof a->status);
+}
+
+/* ---------- the tests ---------- */
+
+static void test_init_and_boot(void)
+{
+  struct harness h;
+
+  setup(&h);
+  is_int(h.state.phase, PHASE_DOWN, "init: down");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "init: status says want down");
+  is_int(h.state.status.state, SVSTATUS_DOWN, "init: status says down");
+  is_int(deadline_ms(&h), -1, "init: no deadline");
+
+  boot(&h, WANT_DOWN);
+  no_actions(&h, "BOOT want down (./down exists): nothing spawned");
+  is_int(h.state.phase, PHASE_DOWN, "BOOT want down: stays down");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "BOOT want down: status want 'd'");
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "BOOT want up: spawn ./run");
+  is_int(h.state.phase, PHASE_STARTING, "BOOT want up: starting");
+  is_int(h.state.status.want, SVSTATUS_WANT_UP, "BOOT want up: status want 'u'");
+  is_int(h.state.status.pid, 0, "starting: no pid in status yet");
+
+  advance_ms(&h, 5);
+  spawned(&h, RUN_PID);
+  no_actions(&h, "SPAWNED: no action");
+  is_int(h.state.phase, PHASE_RUNNING, "SPAWNED: running");
+  is_int(h.state.pid, RUN_PID, "SPAWNED: pid kept");
+  is_uint(h.state.status.pid, RUN_PID, "SPAWNED: status pid");
+  is_int(h.state.status.state, SVSTATUS_RUN, "SPAWNED: status state run");
+  is_uint(h.state.status.changed.sec, h.clock.wall.sec, "SPAWNED: status changed now (seconds)");
+  is_uint(h.state.status.changed.nsec, h.clock.wall.nsec, "SPAWNED: status changed now (nanoseconds)");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "SPAWNED: no reason");
+  is_int(deadline_ms(&h), -1, "running, no timeout: no deadline");
+}
+
+/* Every letter of the table reaches its action, seen from a running service. */
+static void test_every_letter_while_running(void)
+{
+  unsigned int letters = 0;
+  for (unsigned int byte = 0; byte < BYTE_VALUES; byte++) {
+    struct svcontrol_command const *entry = svcontrol_lookup((unsigned char)byte);
+    struct supervise_action down[2] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT } };
+    struct harness h;
+    if (entry->action == SVCONTROL_INVALID) continue;
+    letters++;
+    setup_running(&h);
+    command(&h, (unsigned char)byte);
+    switch (entry->action) {
+      case SVCONTROL_INVALID:
+        break;
+      case SVCONTROL_UP:
+        no_actions(&h, "running, 'u': nothing to do");
+        is_int(h.state.want, WANT_UP, "running, 'u': want up");
+        break;
+      case SVCONTROL_DOWN:
+        actions_are(&h, 2, down, "running, 'd': down-signal then CONT");
+        is_int(h.state.want, WANT_DOWN, "running, 'd': want down");
+        is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "running, 'd': status want 'd'");
+        is_int(h.state.status.term_sent, true, "running, 'd': status term flag");
+        break;
+      case SVCONTROL_ONCE:
+        no_actions(&h, "running, 'o': nothing to do");
+        is_int(h.state.want, WANT_ONCE, "running, 'o': want once");
+        is_int(h.state.status.want, SVSTATUS_WANT_NOTHING, "running, 'o': status want nothing");
+        break;
+      case SVCONTROL_EXIT:
+        no_actions(&h, "running, 'x': no exit while ./run lives");
+        is_int(h.state.exit_requested, true, "running, 'x': exit remembered");
+        break;
+      case SVCONTROL_PAUSE:
+        one_action(&h, ACTION_SIGNAL_RUN, SIGSTOP, "running, 'p': STOP");
+        is_int(h.state.status.paused, true, "running, 'p': status paused");
+        break;
+      case SVCONTROL_CONTINUE:
+        one_action(&h, ACTION_SIGNAL_RUN, SIGCONT, "running, 'c': CONT");
+        is_int(h.state.status.paused, false, "running, 'c': status not paused");
+        break;
+      case SVCONTROL_SIGNAL:
+        ok(entry->signal > 0 && h.actions.count == 1 && h.actions.list[0].type == ACTION_SIGNAL_RUN &&
+           h.actions.list[0].signal == entry->signal,
+           "running, '%c': ACTION_SIGNAL_RUN with signal %d", byte, entry->signal);
+        is_int(h.state.phase, PHASE_RUNNING, "running, '%c': still running until it exits", byte);
+        is_int(h.state.want, WANT_UP, "running, '%c': want unchanged", byte);
+        break;
+    }
+  }
+  is_int(letters, 14, "the table has 14 letters, and each was driven");
+}
+
+/* The signal letters by name: the table is not trusted to be right here. */
+static void test_signal_letters(void)
+{
+  static struct { unsigned char letter; int signal; } const letters[] = {
+    { 'h', SIGHUP }, { 'a', SIGALRM }, { 'i', SIGINT }, { 'q', SIGQUIT },
+    { '1', SIGUSR1 }, { '2', SIGUSR2 }, { 't', SIGTERM }, { 'k', SIGKILL },
+  };
+  for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++) {
+    struct harness h;
+    setup_running(&h);
+    command(&h, letters[i].letter);
+    ok(h.actions.count == 1 && h.actions.list[0].type == ACTION_SIGNAL_RUN &&
+       h.actions.list[0].signal == letters[i].signal,
+       "running, '%c' sends signal %d to ./run", letters[i].letter, letters[i].signal);
+  }
+  {
+    struct harness h;
+    setup_running(&h);
+    command(&h, 't');
+    is_int(h.state.status.term_sent, true, "'t': runit's term flag set");
+    setup(&h);
+    boot(&h, WANT_DOWN);
+    command(&h, 'h');
+    no_actions(&h, "down: a signal letter sends nothing (no process)");
+  }
+}
+
+static void test_pause_continue(void)
+{
+  struct harness h;
+  struct supervise_action down[2] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT } };
+
+  setup_running(&h);
+  command(&h, 'p');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGSTOP, "'p': STOP");
+  is_int(h.state.paused, true, "'p': paused");
+  is_int(h.state.status.paused, true, "'p': status paused");
+  command(&h, 'c');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGCONT, "'c': CONT");
+  is_int(h.state.paused, false, "'c': not paused");
+  is_int(h.state.status.paused, false, "'c': status not paused");
+
+  command(&h, 'p');
+  command(&h, 'd');
+  actions_are(&h, 2, down, "'d' while paused: TERM then CONT, so the stopped process sees TERM");
+  is_int(h.state.status.paused, false, "'d' while paused: no longer paused");
+
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  command(&h, 'p');
+  no_actions(&h, "down: 'p' sends nothing");
+  is_int(h.state.status.paused, false, "down: 'p' does not mark a paused service");
+}
+
+static void test_down(void)
+{
+  struct harness h;
+  struct supervise_config config = default_config();
+
+  setup_running(&h);
+  command(&h, 'd');
+  is_int(h.state.phase, PHASE_RUNNING, "'d': running until it exits");
+  is_int(deadline_ms(&h), -1, "'d' without timeout-kill: no deadline");
+  command(&h, 'd');
+  is_int(h.actions.count, 2, "a second 'd' signals again");
+  advance_ms(&h, 10);
+  run_exited(&h, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "exit after 'd': finish");
+  send_event(&h, EVENT_NO_FINISH);
+  no_actions(&h, "exit after 'd': no restart");
+  is_int(h.state.phase, PHASE_DOWN, "exit after 'd': down");
+  is_int(h.state.status.state, SVSTATUS_DOWN, "exit after 'd': status down");
+  is_int(h.state.status.term_sent, false, "exit after 'd': term flag cleared");
+  command(&h, 'd');
+  no_actions(&h, "'d' while down: nothing to signal");
+
+  /* down-signal other than TERM */
+  config.down_signal = SIGHUP;
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  {
+    struct supervise_action expected[2] = { { ACTION_SIGNAL_RUN, SIGHUP }, { ACTION_SIGNAL_RUN, SIGCONT } };
+    actions_are(&h, 2, expected, "down-signal HUP: HUP then CONT");
+  }
+  config.down_signal = SIGKILL;
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGKILL, "down-signal KILL: KILL alone");
+  config.down_signal = SIGCONT;
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGCONT, "down-signal CONT: CONT once");
+}
+
+static void test_up_once_exit_when_down(void)
+{
+  struct harness h;
+
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "down, 'u': spawn");
+  is_int(h.state.want, WANT_UP, "down, 'u': want up");
+  is_int(h.state.phase, PHASE_STARTING, "down, 'u': starting");
+
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  command(&h, 'o');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "down, 'o': spawn");
+  is_int(h.state.want, WANT_ONCE, "down, 'o': want once");
+  spawned(&h, RUN_PID);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(0));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "'o' run exits: finish");
+  send_event(&h, EVENT_NO_FINISH);
+  no_actions(&h, "'o' run exits: never restarted");
+  is_int(h.state.phase, PHASE_DOWN, "'o' run exits: down");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "'o' run exits: status want 'd'");
+
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  command(&h, 'x');
+  one_action(&h, ACTION_EXIT, 0, "down, 'x': exit");
+  is_int(h.state.phase, PHASE_DOWN, "down, 'x': down");
+
+  /* 'x' while running: exit once it is down, with no restart on the way. */
+  setup_running(&h);
+  command(&h, 'x');
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(0));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "'x', then run exits: finish first");
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_EXIT, 0, "'x', then run exits and no finish: exit, no restart");
+
+  /* 'o' on a running service: it is not restarted when it exits. */
+  setup_running(&h);
+  command(&h, 'o');
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(0));
+  send_event(&h, EVENT_NO_FINISH);
+  no_actions(&h, "'o' while running: no restart after exit");
+}
+
+/* 242 bytes are not commands: in every phase they emit nothing and change nothing. */
+static void test_invalid_bytes(void)
+{
+  enum { IN_DOWN, IN_RUNNING, IN_WAITING, IN_FINISHING, SETUPS };
+  static char const *const setup_names[SETUPS] = { "down", "running", "waiting", "finishing" };
+  for (int which = 0; which < SETUPS; which++) {
+    unsigned int invalid = 0, changed = 0;
+    for (unsigned int byte = 0; byte < BYTE_VALUES; byte++) {
+      struct harness h;
+      struct snapshot before, after;
+      if (svcontrol_lookup((unsigned char)byte)->action != SVCONTROL_INVALID) continue;
+      setup(&h);
+      switch (which) {
+        case IN_DOWN:
+          boot(&h, WANT_DOWN);
+          break;
+        case IN_RUNNING:
+          boot(&h, WANT_UP);
+          spawned(&h, RUN_PID);
+          command(&h, 'p');
+          break;
+        case IN_WAITING:
+          boot(&h, WANT_UP);
+          run_for(&h, SHORT_RUN_MS);
+          break;
+        case IN_FINISHING:
+          boot(&h, WANT_UP);
+          spawned(&h, RUN_PID);
+          run_exited(&h, EXITED(0));
+          finish_spawned(&h, FINISH_PID);
+          break;
+      }
+      before = take_snapshot(&h);
+      command(&h, (unsigned char)byte);
+      after = take_snapshot(&h);
+      invalid++;
+      if (h.actions.count || !same_snapshot(&before, &after)) {
+        changed++;
+        diag("byte %u changed the %s state or emitted %u action(s)", byte, setup_names[which], h.actions.count);
+      }
+    }
+    is_int(invalid, BYTE_VALUES - 14, "%s: all 242 non-command bytes tried", setup_names[which]);
+    is_int(changed, 0, "%s: no non-command byte emits or changes anything", setup_names[which]);
+  }
+}
+
+static void test_exit_and_restart(void)
+{
+  struct harness h;
+  long long started;
+
+  setup_running(&h);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(3));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "RUN_EXITED: spawn ./finish");
+  is_int(h.state.phase, PHASE_FINISH_STARTING, "RUN_EXITED: finish starting");
+  is_int(h.state.status.state, SVSTATUS_FINISH, "RUN_EXITED: status finish");
+  is_uint(h.state.status.pid, 0, "RUN_EXITED: status pid 0");
+  is_int(h.state.status.has_exited, true, "RUN_EXITED: status has the exit");
+  is_int(h.state.status.last_wait_status, EXITED(3), "RUN_EXITED: status keeps the wait status");
+  is_uint(h.state.status.changed.sec, h.clock.wall.sec, "RUN_EXITED: status changed now");
+
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "NO_FINISH after a long run: restart at once");
+  is_int(h.state.phase, PHASE_STARTING, "NO_FINISH after a long run: starting");
+
+  /* Exactly the minimum interval counts as a good run. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  run_for(&h, RESTART_MIN_INTERVAL_MS);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "a run of exactly 1 s: restart at once");
+
+  /* A quick death: wait until 1 s after the last start. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  started = now_ms(&h);
+  advance_ms(&h, 20);
+  run_for(&h, SHORT_RUN_MS);
+  no_actions(&h, "a run of 0.3 s: no restart yet");
+  is_int(h.state.phase, PHASE_WAITING, "a run of 0.3 s: waiting");
+  is_int(deadline_ms(&h), started + RESTART_MIN_INTERVAL_MS, "deadline exactly 1 s after the last start");
+  is_int(h.state.status.reason, SVSTATUS_REASON_THROTTLED, "waiting: status reason throttled");
+  is_int(h.state.status.state, SVSTATUS_DOWN, "waiting: status down");
+  is_int(h.state.status.want, SVSTATUS_WANT_UP, "waiting: status still wants up");
+
+  advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h) - 1));
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "TIMER 1 ms early: nothing");
+  is_int(h.state.phase, PHASE_WAITING, "TIMER 1 ms early: still waiting");
+  advance_ms(&h, 1);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "TIMER at the deadline: spawn");
+  is_int(h.state.phase, PHASE_STARTING, "TIMER at the deadline: starting");
+  spawned(&h, RUN_PID);
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "spawned again: reason cleared");
+
+  /* 'd' while waiting cancels the restart; 'u' while waiting starts at once. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  run_for(&h, SHORT_RUN_MS);
+  command(&h, 'd');
+  no_actions(&h, "'d' while waiting: nothing to signal");
+  is_int(h.state.phase, PHASE_DOWN, "'d' while waiting: down");
+  is_int(deadline_ms(&h), -1, "'d' while waiting: no deadline");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "'d' while waiting: reason cleared");
+  setup(&h);
+  boot(&h, WANT_UP);
+  run_for(&h, SHORT_RUN_MS);
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "'u' while waiting: start now");
+}
+
+static void test_backoff_function(void)
+{
+  static unsigned int const expected[] = { 1000, 1000, 1000, 1000, 2000, 4000, 8000, 16000, 30000, 30000 };
+  unsigned int previous = 0;
+  bool monotonic = true, capped = true;
+
+  for (unsigned int crashes = 0; crashes < sizeof expected / sizeof expected[0]; crashes++)
+    is_int(supervise_restart_delay_ms(crashes), expected[crashes], "restart delay after %u crash(es)", crashes);
+  for (unsigned int crashes = 1; crashes <= RESTART_FREE_CRASHES; crashes++)
+    is_int(supervise_restart_delay_ms(crashes), RESTART_MIN_INTERVAL_MS,
+           "crash %u of the first RESTART_FREE_CRASHES: minimum interval", crashes);
+  is_int(supervise_restart_delay_ms(RESTART_FREE_CRASHES + 1), 2 * RESTART_MIN_INTERVAL_MS,
+         "the crash after the free ones: doubled");
+  for (unsigned int crashes = 0; crashes < 200; crashes++) {
+    unsigned int delay = supervise_restart_delay_ms(crashes);
+    if (delay < previous) monotonic = false;
+    if (delay > RESTART_MAX_DELAY_MS) capped = false;
+    previous = delay;
+  }
+  ok(monotonic, "the delay never shrinks as crashes add up");
+  ok(capped, "the delay never exceeds RESTART_MAX_DELAY_MS");
+  is_int(supervise_restart_delay_ms(~0u), RESTART_MAX_DELAY_MS, "UINT_MAX crashes: the cap");
+}
+
+/* Quick crashes in a row through the machine: each restart waits the backoff. */
+static void test_backoff_in_machine(void)
+{
+  struct harness h;
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  for (unsigned int crash = 1; crash <= RESTART_FREE_CRASHES + 3; crash++) {
+    long long started = now_ms(&h);
+    run_for(&h, SHORT_RUN_MS);
+    is_int(h.state.phase, PHASE_WAITING, "crash %u: waiting", crash);
+    is_int(deadline_ms(&h) - started, supervise_restart_delay_ms(crash),
+           "crash %u: restart %u ms after the last start", crash, supervise_restart_delay_ms(crash));
+    advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+    send_event(&h, EVENT_TIMER);
+    one_action(&h, ACTION_SPAWN_RUN, 0, "crash %u: TIMER at the deadline spawns", crash);
+  }
+  /* Crash 6 waited 8 s. A good run resets the count: the next crash waits 1 s. */
+  run_for(&h, LONG_RUN_MS);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "a run of a minute after crashes: restart at once");
+  is_int(h.state.crashes, 0, "a run of a minute resets the crash count");
+  {
+    long long started = now_ms(&h);
+    run_for(&h, SHORT_RUN_MS);
+    is_int(deadline_ms(&h) - started, RESTART_MIN_INTERVAL_MS, "the crash after a good run waits 1 s again");
+  }
+
+  /* A run that lived a month is a good run too, whatever the ms arithmetic. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  for (int good_run = 0; good_run < RESTART_FREE_CRASHES + 2; good_run++) {
+    run_for(&h, MONTH_MS);
+    if (h.actions.count != 1) break;
+  }
+  one_action(&h, ACTION_SPAWN_RUN, 0, "a run of a month: restart at once");
+  is_int(h.state.crashes, 0, "runs of a month are not counted as crashes");
+  {
+    long long started = now_ms(&h);
+    run_for(&h, SHORT_RUN_MS);
+    is_int(deadline_ms(&h) - started, RESTART_MIN_INTERVAL_MS,
+           "a crash after month-long runs waits 1 s, not a backoff");
+  }
+
+  /* An explicit 'u' forgives past crashes. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  for (int crash = 0; crash < RESTART_FREE_CRASHES + 2; crash++) {
+    run_for(&h, SHORT_RUN_MS);
+    advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+    send_event(&h, EVENT_TIMER);
+  }
+  spawned(&h, RUN_PID);
+  command(&h, 'd');
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "'u' after a crash streak: start now");
+  is_int(h.state.crashes, 0, "'u' resets the crash count");
+}
+
+static void test_finish(void)
+{
+  struct harness h;
+  struct supervise_config config = default_config();
+
+  setup_running(&h);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(1));
+  finish_spawned(&h, FINISH_PID);
+  no_actions(&h, "FINISH_SPAWNED: no action");
+  is_int(h.state.phase, PHASE_FINISHING, "FINISH_SPAWNED: finishing");
+  is_int(h.state.finish_pid, FINISH_PID, "FINISH_SPAWNED: finish pid kept");
+  is_int(h.state.status.state, SVSTATUS_FINISH, "finishing: status finish");
+  is_int(deadline_ms(&h), -1, "timeout-finish 0: finish may run forever");
+  advance_ms(&h, 10);
+  finish_exited(&h, EXITED(0));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "finish exits 0: restart");
+
+  setup_running(&h);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(1));
+  finish_spawned(&h, FINISH_PID);
+  finish_exited(&h, EXITED(FINISH_EXIT_NO_RESTART));
+  no_actions(&h, "finish exits 125: no restart");
+  is_int(h.state.phase, PHASE_DOWN, "finish exits 125: down");
+  is_int(h.state.want, WANT_DOWN, "finish exits 125: want down");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "finish exits 125: status want 'd'");
+  is_int(h.state.status.reason, SVSTATUS_REASON_FINISH_SAID_STOP, "finish exits 125: reason FINISH_SAID_STOP");
+  is_int(deadline_ms(&h), -1, "finish exits 125: nothing scheduled");
+
+  /* A finish killed by a signal did not say "exit 125": restart as usual. */
+  setup_running(&h);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(1));
+  finish_spawned(&h, FINISH_PID);
+  finish_exited(&h, KILLED_BY(SIGKILL));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "finish killed: restart");
+
+  /* timeout-finish arms the finish kill. */
+  config.timeout_finish_ms = TIMEOUT_FINISH_MS;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(1));
+  advance_ms(&h, 7);
+  finish_spawned(&h, FINISH_PID);
+  is_int(deadline_ms(&h), now_ms(&h) + TIMEOUT_FINISH_MS, "timeout-finish: deadline after the finish started");
+  advance_ms(&h, TIMEOUT_FINISH_MS - 1);
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "timeout-finish: nothing 1 ms early");
+  advance_ms(&h, 1);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SIGNAL_FINISH, SIGKILL, "timeout-finish: SIGKILL to ./finish at the deadline");
+  is_int(deadline_ms(&h), -1, "timeout-finish: killed once, disarmed");
+  finish_exited(&h, KILLED_BY(SIGKILL));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "killed finish: restart");
+}
+
+static void test_timeout_kill(void)
+{
+  struct harness h;
+  struct supervise_config config = default_config();
+  long long down_at;
+
+  config.timeout_kill_ms = TIMEOUT_KILL_MS;
+  setup_running_with(&h, &config);
+  is_int(deadline_ms(&h), -1, "timeout-kill: not armed before 'd'");
+  advance_ms(&h, 50);
+  down_at = now_ms(&h);
+  command(&h, 'd');
+  is_int(deadline_ms(&h), down_at + TIMEOUT_KILL_MS, "'d' arms the kill at timeout-kill");
+  advance_ms(&h, 1000);
+  command(&h, 'd');
+  is_int(deadline_ms(&h), down_at + TIMEOUT_KILL_MS, "a second 'd' does not push the kill back");
+  advance_ms(&h, (unsigned int)(down_at + TIMEOUT_KILL_MS - now_ms(&h) - 1));
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "timeout-kill: nothing 1 ms early");
+  advance_ms(&h, 1);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SIGNAL_RUN, SIGKILL, "TIMER at timeout-kill: SIGKILL");
+  is_int(deadline_ms(&h), -1, "after the SIGKILL: no deadline");
+  run_exited(&h, KILLED_BY(SIGKILL));
+  send_event(&h, EVENT_NO_FINISH);
+  no_actions(&h, "killed after 'd': stays down");
+
+  /* An exit before the deadline disarms it. */
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  run_exited(&h, KILLED_BY(SIGTERM));
+  is_int(h.state.kill_armed, false, "exit before timeout-kill: disarmed");
+  send_event(&h, EVENT_NO_FINISH);
+  command(&h, 'u');
+  spawned(&h, RUN_PID);
+  is_int(deadline_ms(&h), -1, "the next run has no stale kill deadline");
+}
+
+static void test_terminate(void)
+{
+  struct harness h;
+  struct supervise_action down[2] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT } };
+
+  setup_running(&h);
+  send_event(&h, EVENT_TERMINATE);
+  actions_are(&h, 2, down, "TERMINATE while running: down-signal then CONT, no exit yet");
+  is_int(h.state.want, WANT_DOWN, "TERMINATE: want down");
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "TERMINATE, run exits: finish");
+  finish_spawned(&h, FINISH_PID);
+  no_actions(&h, "TERMINATE, finish running: wait for it");
+  finish_exited(&h, EXITED(0));
+  one_action(&h, ACTION_EXIT, 0, "TERMINATE, finish done: exit, no restart");
+
+  setup_running(&h);
+  send_event(&h, EVENT_TERMINATE);
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_EXIT, 0, "TERMINATE, run exits, no finish: exit");
+
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  send_event(&h, EVENT_TERMINATE);
+  one_action(&h, ACTION_EXIT, 0, "TERMINATE while down: exit at once");
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  run_for(&h, SHORT_RUN_MS);
+  send_event(&h, EVENT_TERMINATE);
+  one_action(&h, ACTION_EXIT, 0, "TERMINATE while waiting to restart: exit at once");
+}
+
+static void test_spawn_failed(void)
+{
+  struct harness h;
+  long long started;
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  started = now_ms(&h);
+  spawn_failed(&h, SVSTATUS_REASON_RUN_MISSING);
+  no_actions(&h, "SPAWN_FAILED: no immediate retry");
+  is_int(h.state.phase, PHASE_WAITING, "SPAWN_FAILED: waiting");
+  is_int(h.state.status.reason, SVSTATUS_REASON_RUN_MISSING, "SPAWN_FAILED: status says run is missing");
+  is_int(h.state.status.state, SVSTATUS_DOWN, "SPAWN_FAILED: status down");
+  is_int(h.state.status.want, SVSTATUS_WANT_UP, "SPAWN_FAILED: still wants up");
+  is_int(deadline_ms(&h), started + RESTART_MIN_INTERVAL_MS, "SPAWN_FAILED: retry 1 s after the attempt");
+
+  advance_ms(&h, RESTART_MIN_INTERVAL_MS);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "retry at the deadline");
+  is_int(h.state.status.reason, SVSTATUS_REASON_RUN_MISSING, "retrying: reason kept until a spawn works");
+
+  for (unsigned int failure = 2; failure <= RESTART_FREE_CRASHES + 1; failure++) {
+    started = now_ms(&h);
+    spawn_failed(&h, SVSTATUS_REASON_RUN_MISSING);
+    is_int(deadline_ms(&h) - started, supervise_restart_delay_ms(failure),
+           "failure %u: retry after %u ms", failure, supervise_restart_delay_ms(failure));
+    advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+    send_event(&h, EVENT_TIMER);
+  }
+  ok(supervise_restart_delay_ms(RESTART_FREE_CRASHES + 1) > RESTART_MIN_INTERVAL_MS,
+     "a run that stays missing is retried less and less often");
+
+  spawn_failed(&h, SVSTATUS_REASON_RUN_NOT_EXECUTABLE);
+  is_int(h.state.status.reason, SVSTATUS_REASON_RUN_NOT_EXECUTABLE, "a new failure's reason replaces the old");
+  advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+  send_event(&h, EVENT_TIMER);
+  spawned(&h, RUN_PID);
+  is_int(h.state.phase, PHASE_RUNNING, "once ./run appears: running");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "once ./run appears: reason cleared");
+
+  /* 'o' with a missing ./run tries once and stays down. */
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  command(&h, 'o');
+  spawn_failed(&h, SVSTATUS_REASON_RUN_MISSING);
+  no_actions(&h, "'o' and SPAWN_FAILED: no retry");
+  is_int(h.state.phase, PHASE_DOWN, "'o' and SPAWN_FAILED: down");
+  is_int(h.state.status.reason, SVSTATUS_REASON_RUN_MISSING, "'o' and SPAWN_FAILED: reason kept");
+}
+
+/* An event that belongs to another phase changes nothing. */
+static void check_stray(struct harness *h, struct supervise_event const *event, char const *what)
+{
+  struct snapshot before = take_snapshot(h);
+  struct snapshot after;
+  step(h, event);
+  after = take_snapshot(h);
+  no_actions(h, "%s", what);
+  ok(same_snapshot(&before, &after), "%s: state and status unchanged", what);
+}
+
+static void test_stray_events(void)
+{
+  struct harness h;
+  struct supervise_event run_exit = { .type = EVENT_RUN_EXITED, .wait_status = EXITED(1) };
+  struct supervise_event finish_exit = { .type = EVENT_FINISH_EXITED, .wait_status = EXITED(FINISH_EXIT_NO_RESTART) };
+  struct supervise_event ready = { .type = EVENT_READY };
+  struct supervise_event spawn = { .type = EVENT_SPAWNED, .pid = RUN_PID + 1 };
+  struct supervise_event failed = { .type = EVENT_SPAWN_FAILED, .reason = SVSTATUS_REASON_RUN_MISSING };
+  struct supervise_event finish_spawn = { .type = EVENT_FINISH_SPAWNED, .pid = FINISH_PID };
+  struct supervise_event no_finish = { .type = EVENT_NO_FINISH };
+  struct supervise_event timer = { .type = EVENT_TIMER };
+
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  advance_ms(&h, 100);
+  check_stray(&h, &run_exit, "RUN_EXITED while down");
+  check_stray(&h, &ready, "READY while down");
+  check_stray(&h, &spawn, "SPAWNED while down");
+  check_stray(&h, &failed, "SPAWN_FAILED while down");
+  check_stray(&h, &finish_exit, "FINISH_EXITED while down");
+  check_stray(&h, &no_finish, "NO_FINISH while down");
+  check_stray(&h, &timer, "TIMER while down");
+
+  setup_running(&h);
+  advance_ms(&h, 100);
+  check_stray(&h, &finish_exit, "FINISH_EXITED while running");
+  check_stray(&h, &spawn, "SPAWNED while running");
+  check_stray(&h, &failed, "SPAWN_FAILED while running");
+  check_stray(&h, &finish_spawn, "FINISH_SPAWNED while running");
+  check_stray(&h, &no_finish, "NO_FINISH while running");
+  check_stray(&h, &timer, "TIMER while running, nothing armed");
+
+  setup_running(&h);
+  run_exited(&h, EXITED(1));
+  finish_spawned(&h, FINISH_PID);
+  advance_ms(&h, 100);
+  check_stray(&h, &run_exit, "RUN_EXITED while finishing");
+  check_stray(&h, &ready, "READY while finishing");
+  check_stray(&h, &spawn, "SPAWNED while finishing");
+}
+
+static void test_ready(void)
+{
+  struct harness h;
+  struct svtime first;
+
+  setup_running(&h);
+  is_int(h.state.status.ready, false, "just spawned: not ready");
+  advance_ms(&h, 250);
+  send_event(&h, EVENT_READY);
+  no_actions(&h, "READY: no action");
+  is_int(h.state.ready, true, "READY while running: ready");
+  is_int(h.state.status.ready, true, "READY while running: status ready");
+  is_uint(h.state.status.ready_at.sec, h.clock.wall.sec, "READY: ready_at is now (seconds)");
+  is_uint(h.state.status.ready_at.nsec, h.clock.wall.nsec, "READY: ready_at is now (nanoseconds)");
+  first = h.state.status.ready_at;
+  advance_ms(&h, 2000);
+  send_event(&h, EVENT_READY);
+  ok(h.state.status.ready_at.sec == first.sec && h.state.status.ready_at.nsec == first.nsec,
+     "a second READY keeps the first ready_at");
+  run_exited(&h, EXITED(0));
+  is_int(h.state.status.ready, false, "after the run exits: not ready");
+}
+
+int main(void)
+{
+  test_init_and_boot();
+  test_every_letter_while_running();
+  test_signal_letters();
+  test_pause_continue();
+  test_down();
+  test_up_once_exit_when_down();
+  test_invalid_bytes();
+  test_exit_and_restart();
+  test_backoff_function();
+  test_backoff_in_machine();
+  test_finish();
+  test_timeout_kill();
+  test_terminate();
+  test_spawn_failed();
+  test_stray_events();
+  test_ready();
+  return done_testing();
+}
