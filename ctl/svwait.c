@@ -105,8 +105,12 @@ int main(int argc, char const *const *argv)
   inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
   tain_now_set_stopwatch_g();
-  if (timeout_ms) tain_addsec_g(&deadline, 0), tain_from_millisecs(&deadline, (int)timeout_ms), tain_add_g(&deadline, &deadline);
-  else deadline = tain_infinite;
+  deadline = tain_infinite;
+  if (timeout_ms) {
+    tain delta;
+    tain_from_millisecs(&delta, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
+    tain_add_g(&deadline, &delta);
+  }
   for (;;) {
     iopause_fd x = { .fd = inotify_fd, .events = IOPAUSE_READ };
     int all = 1;
