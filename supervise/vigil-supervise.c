@@ -19,6 +19,7 @@
 
 #include "exitcode.h"
 #include "procstat.h"
+#include "spawn.h"
 #include "svcontrol.h"
 #include "svdir.h"
 #include "svpaths.h"
@@ -140,11 +141,13 @@ static void spawn_run(void)
   static char const *const argv[] = { "./" SVDIR_RUN, 0 };
   struct supervise_event event = { .type = EVENT_SPAWNED };
   int pipefd[2] = { -1, -1 };
-  int notify, error;
+  struct spawn_fd notify;
+  int error;
   pid_t pid;
   read_config(&g.state.config);
-  notify = open_notify(pipefd);
-  error = spawn_clean(argv, notify, pipefd[1], &pid);
+  notify.target = open_notify(pipefd);
+  notify.source = pipefd[1];
+  error = spawn_clean(argv, &notify, notify.target >= 0 ? 1 : 0, &pid);
   if (pipefd[1] >= 0) close(pipefd[1]);
   if (error) {
     if (pipefd[0] >= 0) close(pipefd[0]);
@@ -178,7 +181,7 @@ static void spawn_finish(void)
   sig[uint_fmt(sig, WIFSIGNALED(wstat) ? (unsigned int)WTERMSIG(wstat) : 0)] = 0;
   /* No finish is the common case: one access() instead of a failed spawn. */
   if (access(SVDIR_FINISH, X_OK) < 0) event.type = EVENT_NO_FINISH;
-  else if ((error = spawn_clean(argv, -1, -1, &event.pid))) {
+  else if ((error = spawn_clean(argv, 0, 0, &event.pid))) {
     errno = error;
     strerr_warnwusys("spawn ./", SVDIR_FINISH, " (skipping it)");
     event.type = EVENT_NO_FINISH;

@@ -1,0 +1,107 @@
+/* Starting a program as a clean process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+/* A service may ask for its notification fd anywhere up to here. */
+#define SPAWN_FDS_MAX 8
+
+extern char **environ;
+
+/* The kernel's struct sigaction: glibc's wrapper refuses its two internal
+   real-time signals, which a child must still get at their default. */
+struct kernel_sigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
+
+/* Highest signal number the kernel knows on Linux. */
+#define KERNEL_NSIG 64
+
+void spawn_seal_inherited_fds(void)
+{
+  /* Fails only on kernels older than 5.11, where nothing better is cheap. */
+  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+/* Runs in the vfork child, sharing the parent's memory: only syscalls, and
+   no return. Signals stay blocked until the dispositions are reset, so no
+   handler can run on the shared stack. */
+static void __attribute__((noreturn))
+become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, volatile int *exec_error)
+{
+  struct kernel_sigaction default_action = { .handler = SIG_DFL };
+  uint64_t empty = 0;
+  for (int sig = 1; sig <= KERNEL_NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
+  setsid();
+  for (unsigned int i = 0; i < nfds; i++)
+    if (fds[i].source != fds[i].target && dup2(fds[i].source, fds[i].target) < 0) goto fail;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, sizeof empty);
+  execve(argv[0], (char *const *)argv, environ);
+fail:
+  *exec_error = errno;
+  _exit(127);
+}
+
+/* Nothing here is used after vfork returns in the parent but its result,
+   so no local can be clobbered. */
+static pid_t __attribute__((noinline))
+vfork_child(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, volatile int *exec_error)
+{
+  pid_t child = vfork();
+  if (!child) become(argv, fds, nfds, exec_error);
+  return child;
+}
+
+/* Every source above every target, so no dup2 in the child overwrites a
+   source still to be copied, and a source equal to its target (whose
+   close-on-exec dup2 would keep) still gets copied. */
+static int separate(struct spawn_fd const *fds, unsigned int nfds, struct spawn_fd *out)
+{
+  int max_target = 2;
+  for (unsigned int i = 0; i < nfds; i++)
+    if (fds[i].target > max_target) max_target = fds[i].target;
+  for (unsigned int i = 0; i < nfds; i++) {
+    out[i] = fds[i];
+    if (fds[i].source == fds[i].target && fds[i].source < 3) continue;
+    if (fds[i].source > max_target) continue;
+    out[i].source = fcntl(fds[i].source, F_DUPFD_CLOEXEC, max_target + 1);
+    if (out[i].source < 0) {
+      int e = errno;
+      while (i--) if (out[i].source != fds[i].source) close(out[i].source);
+      return e;
+    }
+  }
+  return 0;
+}
+
+int spawn_clean(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, pid_t *pid)
+{
+  struct spawn_fd safe[SPAWN_FDS_MAX];
+  volatile int exec_error = 0;
+  int error;
+  pid_t child;
+  if (nfds > SPAWN_FDS_MAX) return EINVAL;
+  error = separate(fds, nfds, safe);
+  if (error) return error;
+  child = vfork_child(argv, safe, nfds, &exec_error);
+  if (child < 0) error = errno;
+  else if (exec_error) {
+    /* The child has exited already; reap it here so nobody mistakes it for the real one. */
+    error = exec_error;
+    waitpid(child, NULL, 0);
+  } else *pid = child;
+  for (unsigned int i = 0; i < nfds; i++)
+    if (safe[i].source != fds[i].source) close(safe[i].source);
+  return error;
+}

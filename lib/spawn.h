@@ -1,0 +1,25 @@
+/* Starting a program as a clean process: shared by the supervisor (for
+   ./run and ./finish) and the scanner (for supervisors). */
+#ifndef VIGIL_SPAWN_H
+#define VIGIL_SPAWN_H
+
+#include <sys/types.h>
+
+/* The child's fd `target` is a copy of the parent's fd `source`. */
+struct spawn_fd {
+  int target;
+  int source;
+};
+
+/* Mark every fd above 2 close-on-exec: whatever a daemon inherited must not
+   reach what it starts. Called once, at start, before opening anything. */
+void spawn_seal_inherited_fds(void);
+
+/* Start argv[0] (a path) with default signal dispositions, an empty signal
+   mask, its own session, the parent's fds 0-2 except where fds says
+   otherwise, and nothing else: every other fd of the parent must be
+   close-on-exec. vfork, so no page of the parent is copied and an exec
+   failure is known at once. Returns 0 and sets *pid, or an errno value. */
+int spawn_clean(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, pid_t *pid);
+
+#endif
