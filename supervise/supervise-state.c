@@ -170,7 +170,7 @@ static void on_spawned(struct supervise_state *state, pid_t pid, struct supervis
   state->status.reason = SVSTATUS_REASON_NONE;
 }
 
-static void on_run_exited(struct supervise_state *state, int wait_status,
+static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,
                           struct supervise_clock const *now, struct supervise_actions *out)
 {
   state->phase = PHASE_FINISH_STARTING;
@@ -180,8 +180,8 @@ static void on_run_exited(struct supervise_state *state, int wait_status,
   state->term_sent = false;
   state->kill_armed = false;
   state->status.changed = now->wall;
-  state->status.has_exited = true;
-  state->status.last_wait_status = wait_status;
+  state->status.has_exited = !event->exit_unknown;
+  state->status.last_wait_status = event->exit_unknown ? 0 : event->wait_status;
   state->status.pid_start_time = 0;
   emit(out, ACTION_SPAWN_FINISH, 0);
 }
@@ -251,6 +251,20 @@ void supervise_step(struct supervise_state *state, struct supervise_event const 
       state->want = event->initial_want;
       if (state->want != WANT_DOWN) start_run(state, now, out);
       break;
+    case EVENT_ADOPT:
+      if (phase != PHASE_DOWN) break;
+      /* The status the previous supervisor left (changed, ready) stays true. */
+      state->want = event->initial_want;
+      state->phase = PHASE_RUNNING;
+      state->pid = event->pid;
+      state->ready = state->status.ready;
+      /* It ran before we came: its death is no crash of a fresh start. */
+      {
+        tain interval;
+        tain_from_millisecs(&interval, RESTART_MIN_INTERVAL_MS);
+        tain_sub(&state->started_at, &now->monotonic, &interval);
+      }
+      break;
     case EVENT_COMMAND:
       on_command(state, event->command, now, out);
       break;
@@ -269,7 +283,7 @@ void supervise_step(struct supervise_state *state, struct supervise_event const 
       break;
     case EVENT_RUN_EXITED:
       if (phase != PHASE_RUNNING) break;
-      on_run_exited(state, event->wait_status, now, out);
+      on_run_exited(state, event, now, out);
       break;
     case EVENT_FINISH_SPAWNED:
       if (phase != PHASE_FINISH_STARTING) break;

@@ -43,11 +43,13 @@ enum supervise_want {
 
 enum supervise_event_type {
   EVENT_BOOT,            /* the supervisor starts: initial_want says how */
+  EVENT_ADOPT,           /* the supervisor starts and finds ./run of a previous
+                            supervisor still running: pid, initial_want */
   EVENT_COMMAND,         /* a control byte: command */
   EVENT_TERMINATE,       /* SIGTERM to the supervisor: down, then exit */
   EVENT_SPAWNED,         /* ./run forked: pid */
   EVENT_SPAWN_FAILED,    /* ./run could not start: reason */
-  EVENT_RUN_EXITED,      /* ./run died: wait_status */
+  EVENT_RUN_EXITED,      /* ./run died: wait_status, unless exit_unknown */
   EVENT_FINISH_SPAWNED,  /* ./finish forked: pid */
   EVENT_NO_FINISH,       /* no ./finish to run */
   EVENT_FINISH_EXITED,   /* ./finish died: wait_status */
@@ -62,6 +64,7 @@ struct supervise_event {
   int wait_status;
   enum svstatus_reason reason;
   enum supervise_want initial_want;
+  bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
 };
 
 /* The clock as the caller read it: monotonic for deadlines, wall for status. */

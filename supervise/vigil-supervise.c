@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,11 +44,12 @@ static struct {
   int control_writer_fd;   /* held so the fifo never reads EOF */
   int ok_fd;               /* held so svok's open succeeds */
   int notify_fd;           /* read end of the notification pipe, or -1 */
+  int pidfd;               /* an adopted run's pidfd, or -1 */
   struct supervise_state state;
   char written[SVSTATUS_SIZE];  /* what supervise/status holds now */
   bool status_warned;
   enum svstatus_reason warned_reason;
-} g = { .notify_fd = -1 };
+} g = { .notify_fd = -1, .pidfd = -1 };
 
 static void dispatch(struct supervise_event const *event);
 
@@ -169,7 +171,8 @@ static void spawn_run(void)
   dispatch(&event);
 }
 
-/* ./finish gets s6's arguments: exit code (256 when killed), signal, dir. */
+/* ./finish gets s6's arguments: exit code (256 when killed, -1 when
+   unknown), signal, dir. */
 static void spawn_finish(void)
 {
   int wstat = g.state.status.last_wait_status;
@@ -179,6 +182,8 @@ static void spawn_finish(void)
   int error;
   code[uint_fmt(code, WIFSIGNALED(wstat) ? 256 : (unsigned int)WEXITSTATUS(wstat))] = 0;
   sig[uint_fmt(sig, WIFSIGNALED(wstat) ? (unsigned int)WTERMSIG(wstat) : 0)] = 0;
+  /* An adopted run's exit status is unknown: say so rather than guess. */
+  if (!g.state.status.has_exited) argv[1] = "-1";
   /* No finish is the common case: one access() instead of a failed spawn. */
   if (access(SVDIR_FINISH, X_OK) < 0) event.type = EVENT_NO_FINISH;
   else if ((error = spawn_clean(argv, 0, 0, &event.pid))) {
@@ -292,17 +297,32 @@ static void handle_notify(void)
   }
 }
 
+/* An adopted run is no child of ours: its pidfd says when it is gone. */
+static void handle_adopted_exit(void)
+{
+  struct supervise_event event = { .type = EVENT_RUN_EXITED, .exit_unknown = true };
+  close(g.pidfd);
+  g.pidfd = -1;
+  if (g.state.phase == PHASE_RUNNING) dispatch(&event);
+}
+
+enum loop_fd { FD_SELFPIPE, FD_CONTROL, FD_NOTIFY, FD_PIDFD, FD_COUNT };
+
 static void loop(void)
 {
   for (;;) {
-    iopause_fd fds[3] = {
-      { .fd = g.selfpipe_fd, .events = IOPAUSE_READ },
-      { .fd = g.control_fd, .events = IOPAUSE_READ },
-      { .fd = g.notify_fd, .events = IOPAUSE_READ },
-    };
-    unsigned int nfds = g.notify_fd >= 0 ? 3 : 2;
+    iopause_fd fds[FD_COUNT];
+    int slot[FD_COUNT];
+    unsigned int nfds = 0;
+    int wanted[FD_COUNT] = { g.selfpipe_fd, g.control_fd, g.notify_fd, g.pidfd };
     tain deadline;
     int r;
+    for (int which = 0; which < FD_COUNT; which++) {
+      slot[which] = -1;
+      if (wanted[which] < 0) continue;
+      slot[which] = (int)nfds;
+      fds[nfds++] = (iopause_fd){ .fd = wanted[which], .events = IOPAUSE_READ };
+    }
     if (!supervise_deadline(&g.state, &deadline)) deadline = tain_infinite;
     r = iopause_g(fds, nfds, &deadline);
     if (r < 0) {
@@ -314,9 +334,13 @@ static void loop(void)
       dispatch(&event);
       continue;
     }
-    if (fds[0].revents & IOPAUSE_READ) handle_signals();
-    if (fds[1].revents & IOPAUSE_READ) handle_control();
-    if (nfds == 3 && g.notify_fd == fds[2].fd && fds[2].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) handle_notify();
+    /* Each handler may close fds: check each still is what we polled. */
+    if (fds[slot[FD_SELFPIPE]].revents & IOPAUSE_READ) handle_signals();
+    if (fds[slot[FD_CONTROL]].revents & IOPAUSE_READ) handle_control();
+    if (slot[FD_NOTIFY] >= 0 && g.notify_fd == wanted[FD_NOTIFY] && fds[slot[FD_NOTIFY]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
+      handle_notify();
+    if (slot[FD_PIDFD] >= 0 && g.pidfd == wanted[FD_PIDFD] && fds[slot[FD_PIDFD]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
+      handle_adopted_exit();
   }
 }
 
@@ -388,6 +412,34 @@ static void setup(char const *dir)
   tain_now_set_stopwatch_g();
 }
 
+/* A run left by a previous supervisor (killed -9, say) is still running:
+   take it over rather than start a second copy. Its identity is the pid
+   and the pid's start time recorded in the status, so a recycled pid is
+   never mistaken for it. */
+static int try_adopt(void)
+{
+  struct svstatus previous;
+  struct supervise_event event = { .type = EVENT_ADOPT };
+  uint64_t start_time;
+  if (svstatus_read(AT_FDCWD, &previous) <= 0) return 0;
+  if (previous.format != SVSTATUS_FORMAT_VIGIL || previous.state != SVSTATUS_RUN || !previous.pid) return 0;
+  if (!previous.pid_start_time || procstat_start_time((pid_t)previous.pid, &start_time) < 0) return 0;
+  if (start_time != previous.pid_start_time) return 0;
+  g.pidfd = (int)syscall(SYS_pidfd_open, (pid_t)previous.pid, 0);
+  if (g.pidfd < 0) return 0;
+  coe(g.pidfd);
+  g.state.status = previous;
+  event.pid = (pid_t)previous.pid;
+  switch (previous.want) {
+    case SVSTATUS_WANT_UP: event.initial_want = WANT_UP; break;
+    case SVSTATUS_WANT_DOWN: event.initial_want = WANT_DOWN; break;
+    case SVSTATUS_WANT_NOTHING: event.initial_want = WANT_ONCE; break;
+  }
+  strerr_warnw("adopting ./", SVDIR_RUN, " left running by a previous supervisor");
+  dispatch(&event);
+  return 1;
+}
+
 int main(int argc, char const *const *argv)
 {
   struct supervise_config config;
@@ -398,6 +450,6 @@ int main(int argc, char const *const *argv)
   supervise_init(&g.state, &config);
   svtime_now(&g.state.status.changed);
   boot.initial_want = svdir_exists(AT_FDCWD, SVDIR_DOWN) ? WANT_DOWN : WANT_UP;
-  dispatch(&boot);
+  if (!try_adopt()) dispatch(&boot);
   loop();
 }
