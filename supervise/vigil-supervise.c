@@ -264,6 +264,11 @@ static void handle_signals(void)
         event.type = EVENT_COMMAND;
         event.command = svcontrol_lookup('x');
         break;
+      case SIGUSR1:
+        /* Hand-over: the scanner starts a successor with other fds, which
+           adopts the service. Leave it running, and go. */
+        write_status();
+        _exit(VIGIL_EXIT_OK);
       default: /* SIGTERM, SIGINT */
         break;
     }
@@ -407,6 +412,7 @@ static void setup(char const *dir)
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR1);
   if (selfpipe_trapset(&set) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
   signal(SIGPIPE, SIG_IGN);
   tain_now_set_stopwatch_g();

@@ -1,0 +1,204 @@
+/* vigil-scan: what is in the scan dir, from full scans and inotify events.
+   Dirs are known by device and inode: a rename keeps the service, a new
+   inode under an old name is a new service. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "svdir.h"
+#include "scan.h"
+
+/* Large enough that the two halves of a rename arrive in one read. */
+#define EVENT_BUFFER_SIZE (256 * 1024)
+/* Names of the scan dir touched by one batch of events. */
+#define BATCH_NAMES_MAX 4096
+
+enum arrival {
+  ARRIVAL_SCAN,       /* found by a full scan: start at once if runnable */
+  ARRIVAL_RENAME,     /* renamed in: the atomic way, start at once */
+  ARRIVAL_CREATE      /* made by mkdir: wait for it to settle */
+};
+
+static struct service *service_at(uint32_t slot)
+{
+  return &scan.table.services[slot];
+}
+
+static void remember_ignored(char const *name, char const *why)
+{
+  uint32_t slot = scan_table_find_name(&scan.table, name);
+  if (slot != SCAN_INDEX_NONE) {
+    service_at(slot)->generation = scan.generation;
+    return;
+  }
+  strerr_warnw(scan.dir, "/", name, ": ", why, ": ignored");
+  slot = scan_table_add(&scan.table, SERVICE_IGNORED, name, 0, 0);
+  if (slot != SCAN_INDEX_NONE) service_at(slot)->generation = scan.generation;
+}
+
+/* name exists and is a dir with this identity. */
+static void present(char const *name, struct stat const *st, enum arrival arrival)
+{
+  uint32_t slot = scan_table_find_identity(&scan.table, st->st_dev, st->st_ino);
+  uint32_t named = scan_table_find_name(&scan.table, name);
+  if (named != SCAN_INDEX_NONE && named != slot) {
+    /* Whatever held this name before is not this dir. */
+    if (service_at(named)->kind == SERVICE_IGNORED) scan_table_remove(&scan.table, named);
+    else service_remove(named);
+  }
+  if (slot != SCAN_INDEX_NONE) {
+    struct service *service = service_at(slot);
+    service->generation = scan.generation;
+    if (strcmp(service->name, name) && scan_table_rename(&scan.table, slot, name) < 0)
+      strerr_warnwu("remember the new name ", name);
+    return;
+  }
+  slot = scan_table_add(&scan.table, SERVICE_DIR, name, st->st_dev, st->st_ino);
+  if (slot == SCAN_INDEX_NONE) {
+    strerr_warnwu("track ", scan.dir, "/", name, ": out of memory");
+    return;
+  }
+  service_at(slot)->generation = scan.generation;
+  service_appeared(slot, arrival != ARRIVAL_CREATE);
+}
+
+/* name is gone, or is no longer a dir: whatever the table had there goes,
+   unless the same dir shows up elsewhere (then present() renamed it). */
+static void absent(char const *name)
+{
+  uint32_t slot = scan_table_find_name(&scan.table, name);
+  if (slot != SCAN_INDEX_NONE) service_remove(slot);
+}
+
+/* Returns 1 if name is a dir now (st filled), 0 otherwise. */
+static int examine(char const *name, struct stat *st)
+{
+  struct stat link;
+  if (name[0] == '.') return 0;
+  if (!stat(name, st)) {
+    if (S_ISDIR(st->st_mode)) return 1;
+    remember_ignored(name, "not a directory");
+    return 0;
+  }
+  if (errno == ENOENT && !lstat(name, &link)) remember_ignored(name, "symbolic link to nothing");
+  else if (errno != ENOENT) strerr_warnwusys("stat ", scan.dir, "/", name);
+  return 0;
+}
+
+void scan_full(void)
+{
+  DIR *dir = opendir(".");
+  struct dirent *entry;
+  if (!dir) {
+    strerr_warnwusys("read ", scan.dir);
+    scan_dir_lost();
+    return;
+  }
+  scan.generation++;
+  while ((errno = 0, entry = readdir(dir))) {
+    struct stat st;
+    if (examine(entry->d_name, &st)) present(entry->d_name, &st, ARRIVAL_SCAN);
+  }
+  if (errno) strerr_warnwusys("read ", scan.dir);
+  closedir(dir);
+  for (uint32_t slot = 0; slot < scan.table.capacity; slot++) {
+    struct service *service = service_at(slot);
+    if (service->kind == SERVICE_FREE || service->generation == scan.generation) continue;
+    if (!service->removing) service_remove(slot);
+  }
+}
+
+void scan_dir_lost(void)
+{
+  if (scan.dir_watch >= 0) {
+    strerr_warnw(scan.dir, " is gone: its services keep running; looking for it again every second");
+    inotify_rm_watch(scan.inotify_fd, scan.dir_watch);
+  }
+  scan.dir_watch = -1;
+  scan.has_next_rescan = true;
+  tain_copynow(&scan.next_rescan);
+  scan_after_ms(&scan.next_rescan, DEGRADED_RESCAN_MS);
+}
+
+struct batch {
+  unsigned int count;
+  struct {
+    char const *name;
+    enum arrival arrival;
+    bool gone;
+  } names[BATCH_NAMES_MAX];
+};
+
+static void on_part_event(struct inotify_event const *event)
+{
+  uint32_t found = scan_table_find_watch(&scan.table, event->wd);
+  uint32_t slot;
+  enum part_role role;
+  if (found == SCAN_INDEX_NONE) return;
+  slot = found / PART_COUNT;
+  role = found % PART_COUNT;
+  if (event->mask & IN_IGNORED) {
+    scan_table_set_watch(&scan.table, slot, role, -1);
+    return;
+  }
+  /* A running service's dir matters only when its log/ appears. */
+  if (service_at(slot)->parts[role].state == PART_READY && (!event->len || strcmp(event->name, SVDIR_LOG))) return;
+  service_changed(slot, role);
+}
+
+/* Renamed-in and created names first, so a rename's new name is known
+   before its old one is taken for a removal. */
+static void settle(struct batch *batch)
+{
+  for (unsigned int i = 0; i < batch->count; i++) {
+    struct stat st;
+    batch->names[i].gone = !examine(batch->names[i].name, &st);
+    if (!batch->names[i].gone) present(batch->names[i].name, &st, batch->names[i].arrival);
+  }
+  for (unsigned int i = 0; i < batch->count; i++)
+    if (batch->names[i].gone) absent(batch->names[i].name);
+  batch->count = 0;
+}
+
+static int on_dir_event(struct inotify_event const *event, struct batch *batch)
+{
+  if (event->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT)) return -1;
+  if (!event->len) return 0;
+  if (batch->count == BATCH_NAMES_MAX) settle(batch);
+  batch->names[batch->count].name = event->name;
+  batch->names[batch->count].arrival = event->mask & IN_CREATE ? ARRIVAL_CREATE : ARRIVAL_RENAME;
+  batch->count++;
+  return 0;
+}
+
+void scan_inotify_events(void)
+{
+  static char buffer[EVENT_BUFFER_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
+  static struct batch batch;
+  bool lost = false, overflow = false;
+  for (;;) {
+    ssize_t len = read(scan.inotify_fd, buffer, sizeof buffer);
+    if (len <= 0) {
+      if (len < 0 && errno != EAGAIN && errno != EINTR) strerr_warnwusys("read inotify events");
+      break;
+    }
+    for (char *p = buffer; p < buffer + len;) {
+      struct inotify_event const *event = (struct inotify_event const *)p;
+      p += sizeof *event + event->len;
+      if (event->mask & IN_Q_OVERFLOW) overflow = true;
+      else if (event->wd == scan.dir_watch) {
+        if (on_dir_event(event, &batch) < 0) lost = true;
+      } else on_part_event(event);
+    }
+    /* Names point into the buffer: settle before reading more. */
+    settle(&batch);
+  }
+  if (lost) scan_dir_lost();
+  else if (overflow) scan_full();
+}

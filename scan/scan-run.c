@@ -1,0 +1,360 @@
+/* vigil-scan: starting, restarting and stopping the supervisors of each
+   service dir and of its logger, and the pipe between them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "spawn.h"
+#include "svdir.h"
+#include "scan.h"
+
+/* While a part waits for its dir to settle, any change restarts the grace. */
+#define WATCH_PENDING (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_MODIFY | IN_ONLYDIR)
+/* A running service dir is watched only for a log/ that appears. */
+#define WATCH_RUNNING (IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
+
+static struct service *service_at(uint32_t slot)
+{
+  return &scan.table.services[slot];
+}
+
+/* NAME, NAME/log, or either followed by /FILE. */
+static int part_path(char *out, size_t size, uint32_t slot, enum part_role role, char const *file)
+{
+  char const *name = service_at(slot)->name;
+  size_t need = strlen(name) + (role == PART_LOG ? sizeof "/" SVDIR_LOG - 1 : 0) + (file ? 1 + strlen(file) : 0) + 1;
+  if (need > size) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  strcpy(out, name);
+  if (role == PART_LOG) strcat(out, "/" SVDIR_LOG);
+  if (file) {
+    strcat(out, "/");
+    strcat(out, file);
+  }
+  return 0;
+}
+
+static char const *part_label(enum part_role role)
+{
+  return role == PART_LOG ? "/" SVDIR_LOG : "";
+}
+
+static bool part_runnable(uint32_t slot, enum part_role role)
+{
+  char path[PATH_MAX];
+  struct stat st;
+  if (part_path(path, sizeof path, slot, role, SVDIR_RUN) < 0) return false;
+  return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
+}
+
+static void part_watch(uint32_t slot, enum part_role role, uint32_t mask)
+{
+  char path[PATH_MAX];
+  int watch;
+  if (part_path(path, sizeof path, slot, role, 0) < 0) return;
+  watch = inotify_add_watch(scan.inotify_fd, path, mask);
+  if (watch < 0) {
+    strerr_warnwusys("watch ", scan.dir, "/", path);
+    return;
+  }
+  /* Watching a dir twice (a log/ that is a symlink to its parent, say) gives the same wd. */
+  if (scan_table_find_watch(&scan.table, watch) == SCAN_INDEX_NONE || service_at(slot)->parts[role].watch == watch)
+    scan_table_set_watch(&scan.table, slot, role, watch);
+}
+
+static void part_unwatch(uint32_t slot, enum part_role role)
+{
+  int watch = service_at(slot)->parts[role].watch;
+  if (watch < 0) return;
+  inotify_rm_watch(scan.inotify_fd, watch);
+  scan_table_set_watch(&scan.table, slot, role, -1);
+}
+
+void scan_after_ms(tain *deadline, unsigned int ms)
+{
+  tain delta;
+  tain_from_millisecs(&delta, (int)ms);
+  tain_add_g(deadline, &delta);
+}
+
+static void part_deadline_in(uint32_t slot, enum part_role role, unsigned int ms)
+{
+  tain deadline;
+  scan_after_ms(&deadline, ms);
+  scan_table_set_deadline(&scan.table, slot, role, &deadline);
+}
+
+static void part_pending(uint32_t slot, enum part_role role)
+{
+  struct part *part = &service_at(slot)->parts[role];
+  part->state = PART_PENDING;
+  if (part->watch < 0) part_watch(slot, role, WATCH_PENDING);
+  part_deadline_in(slot, role, scan.grace_ms);
+}
+
+static void close_pipe(uint32_t slot)
+{
+  struct service *service = service_at(slot);
+  for (int end = 0; end < 2; end++) {
+    if (service->pipe[end] >= 0) close(service->pipe[end]);
+    service->pipe[end] = -1;
+  }
+}
+
+/* Start vigil-supervise on a part. The service's stdout is the pipe's write
+   end, the logger's stdin its read end; the rest is the scanner's. */
+static void part_start(uint32_t slot, enum part_role role)
+{
+  char path[PATH_MAX];
+  struct service *service = service_at(slot);
+  struct part *part = &service->parts[role];
+  char const *argv[] = { scan.supervisor, path, 0 };
+  struct spawn_fd fd = role == PART_LOG
+    ? (struct spawn_fd){ .target = 0, .source = service->pipe[0] }
+    : (struct spawn_fd){ .target = 1, .source = service->pipe[1] };
+  pid_t pid;
+  int error;
+  if (part_path(path, sizeof path, slot, role, 0) < 0) return;
+  error = spawn_clean(argv, &fd, fd.source >= 0 ? 1 : 0, &pid);
+  if (error) {
+    errno = error;
+    strerr_warnwusys("start a supervisor for ", scan.dir, "/", path, " (retrying)");
+    part_deadline_in(slot, role, SUPERVISOR_RESTART_MS);
+    return;
+  }
+  scan_table_set_pid(&scan.table, slot, role, pid);
+  scan_table_clear_deadline(&scan.table, slot, role);
+  tain_copynow(&part->last_start);
+  part->handing_over = false;
+}
+
+/* A pipe for a logger; on failure (out of fds) the service runs unlogged for now. */
+static int open_pipe(uint32_t slot)
+{
+  struct service *service = service_at(slot);
+  if (service->pipe[0] >= 0) return 0;
+  if (pipe2(service->pipe, O_CLOEXEC) < 0) {
+    strerr_warnwusys("create the log pipe of ", scan.dir, "/", service->name, " (retrying)");
+    service->pipe[0] = service->pipe[1] = -1;
+    return -1;
+  }
+  return 0;
+}
+
+/* The logger is runnable: pipe, its supervisor, and, if the service's
+   supervisor already runs without the pipe, a hand-over: it exits leaving
+   the service up (SIGUSR1), and its successor, started with the pipe as
+   stdout, adopts the service. Output reaches the logger from the
+   service's next start. */
+static void log_start(uint32_t slot)
+{
+  struct service *service = service_at(slot);
+  struct part *main_part = &service->parts[PART_MAIN];
+  bool unlogged_supervisor = main_part->pid > 0 && service->pipe[1] < 0;
+  if (open_pipe(slot) < 0) {
+    part_deadline_in(slot, PART_LOG, SUPERVISOR_RESTART_MS);
+    return;
+  }
+  service->parts[PART_LOG].state = PART_READY;
+  part_unwatch(slot, PART_LOG);
+  part_start(slot, PART_LOG);
+  if (unlogged_supervisor) {
+    main_part->handing_over = true;
+    kill(main_part->pid, SIGUSR1);
+  }
+}
+
+/* Decide what DIR/log is: nothing (absent, or a file: "no logger"), a
+   logger to start, or a dir still without an executable run. */
+void part_check_log(uint32_t slot)
+{
+  char path[PATH_MAX];
+  struct stat st;
+  struct part *log = &service_at(slot)->parts[PART_LOG];
+  if (log->state == PART_READY || service_at(slot)->removing) return;
+  if (part_path(path, sizeof path, slot, PART_LOG, 0) < 0) return;
+  if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    log->state = PART_ABSENT;
+    return;
+  }
+  if (part_runnable(slot, PART_LOG)) {
+    log_start(slot);
+    return;
+  }
+  if (!log->warned) strerr_warnw(scan.dir, "/", path, " has no executable run: no logger until it has one");
+  log->warned = true;
+  part_pending(slot, PART_LOG);
+}
+
+static void main_start(uint32_t slot)
+{
+  struct part *part = &service_at(slot)->parts[PART_MAIN];
+  part->state = PART_READY;
+  part->warned = false;
+  scan_table_clear_deadline(&scan.table, slot, PART_MAIN);
+  part_check_log(slot);
+  /* Same dir, same watch: this only narrows what it reports. */
+  part_watch(slot, PART_MAIN, WATCH_RUNNING);
+  part_start(slot, PART_MAIN);
+}
+
+void service_appeared(uint32_t slot, bool at_once)
+{
+  if (at_once && part_runnable(slot, PART_MAIN)) {
+    main_start(slot);
+    return;
+  }
+  if (at_once) {
+    struct part *part = &service_at(slot)->parts[PART_MAIN];
+    strerr_warnw(scan.dir, "/", service_at(slot)->name, ": no executable run: not started until it has one");
+    part->warned = true;
+  }
+  part_pending(slot, PART_MAIN);
+}
+
+void service_changed(uint32_t slot, enum part_role role)
+{
+  struct part *part = &service_at(slot)->parts[role];
+  if (service_at(slot)->removing) return;
+  if (part->state == PART_PENDING) part_pending(slot, role);
+  else if (role == PART_MAIN) part_check_log(slot);
+}
+
+static void finalize(uint32_t slot)
+{
+  close_pipe(slot);
+  part_unwatch(slot, PART_MAIN);
+  part_unwatch(slot, PART_LOG);
+  scan_table_remove(&scan.table, slot);
+}
+
+/* The service's side is gone: let the logger read the pipe to EOF and exit
+   (SIGHUP: exit once down), bounded by LOGGER_DRAIN_MS. */
+static void drain_logger(uint32_t slot)
+{
+  struct service *service = service_at(slot);
+  if (service->pipe[1] >= 0) close(service->pipe[1]);
+  service->pipe[1] = -1;
+  if (service->parts[PART_LOG].pid <= 0) {
+    finalize(slot);
+    return;
+  }
+  kill(service->parts[PART_LOG].pid, SIGHUP);
+  part_deadline_in(slot, PART_LOG, LOGGER_DRAIN_MS);
+}
+
+/* Services first, loggers last: nothing a service says while stopping is lost. */
+void service_remove(uint32_t slot)
+{
+  struct service *service = service_at(slot);
+  if (service->kind == SERVICE_IGNORED) {
+    scan_table_remove(&scan.table, slot);
+    return;
+  }
+  if (service->removing) return;
+  service->removing = true;
+  for (int role = 0; role < PART_COUNT; role++) {
+    scan_table_clear_deadline(&scan.table, slot, role);
+    part_unwatch(slot, role);
+  }
+  if (service->parts[PART_MAIN].pid > 0) kill(service->parts[PART_MAIN].pid, SIGTERM);
+  else drain_logger(slot);
+}
+
+static void part_died(uint32_t slot, enum part_role role)
+{
+  struct service *service = service_at(slot);
+  struct part *part = &service->parts[role];
+  tain restart;
+  scan_table_set_pid(&scan.table, slot, role, 0);
+  if (service->removing) {
+    if (role == PART_MAIN) drain_logger(slot);
+    else if (service->parts[PART_MAIN].pid <= 0) finalize(slot);
+    return;
+  }
+  if (part->handing_over) {
+    part_start(slot, role);
+    return;
+  }
+  /* Throttled: a supervisor that cannot start must not spin. */
+  restart = part->last_start;
+  {
+    tain delta;
+    tain_from_millisecs(&delta, SUPERVISOR_RESTART_MS);
+    tain_add(&restart, &restart, &delta);
+  }
+  scan_table_set_deadline(&scan.table, slot, role, &restart);
+}
+
+void service_reap(void)
+{
+  int wstat;
+  pid_t pid;
+  while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
+    /* Not ours: an orphan we reaped as subreaper, e.g. a service whose
+       supervisor was killed, once it exits. */
+    uint32_t found = scan_table_find_pid(&scan.table, pid);
+    if (found == SCAN_INDEX_NONE) continue;
+    part_died(found / PART_COUNT, found % PART_COUNT);
+  }
+}
+
+static void part_due(uint32_t slot, enum part_role role)
+{
+  struct service *service = service_at(slot);
+  struct part *part = &service->parts[role];
+  scan_table_clear_deadline(&scan.table, slot, role);
+  if (service->removing) {
+    /* The drain is over: stop the logger. */
+    if (role == PART_LOG && part->pid > 0) kill(part->pid, SIGTERM);
+    return;
+  }
+  switch (part->state) {
+    case PART_ABSENT:
+      return;
+    case PART_PENDING:
+      if (!part_runnable(slot, role)) {
+        if (!part->warned)
+          strerr_warnw(scan.dir, "/", service->name, part_label(role), ": no executable run: not started until it has one");
+        part->warned = true;
+        return;
+      }
+      if (role == PART_MAIN) main_start(slot);
+      else log_start(slot);
+      return;
+    case PART_READY:
+      if (part->pid > 0) return;
+      if (role == PART_LOG && open_pipe(slot) < 0) {
+        part_deadline_in(slot, role, SUPERVISOR_RESTART_MS);
+        return;
+      }
+      part_start(slot, role);
+      return;
+  }
+}
+
+void service_deadlines(void)
+{
+  struct scan_table *table = &scan.table;
+  /* Backwards: clearing a deadline moves the last timer into this place. */
+  for (uint32_t i = table->timer_count; i-- > 0;) {
+    uint32_t slot;
+    if (i >= table->timer_count) continue;
+    slot = table->timers[i];
+    for (int role = 0; role < PART_COUNT; role++) {
+      struct part *part = &service_at(slot)->parts[role];
+      if (service_at(slot)->kind != SERVICE_DIR) break;
+      if (part->has_deadline && !tain_future(&part->deadline)) part_due(slot, role);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+/* vigil-scan: the service monitor. One vigil-supervise per service dir of
+   DIR, a second one per DIR/NAME/log, and the pipe between them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/types.h>
+
+#include "exitcode.h"
+#include "spawn.h"
+#include "scan.h"
+
+#define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] DIR"
+#define SUPERVISOR_NAME "vigil-supervise"
+/* What the scan dir's watch reports: entries coming, going, renamed; and its own end. */
+#define WATCH_DIR (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+char const *PROG = "vigil-scan";
+struct scan_state scan = { .dir_watch = -1, .inotify_fd = -1 };
+static int selfpipe_fd;
+
+static int executable(char const *path)
+{
+  struct stat st;
+  return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
+}
+
+/* $VIGIL_SUPERVISE, else beside our own binary, else in $PATH. Found once:
+   a spawn must not search. */
+static char const *find_supervisor(void)
+{
+  static char path[PATH_MAX];
+  char const *env = getenv("VIGIL_SUPERVISE");
+  char const *search = getenv("PATH");
+  ssize_t len;
+  if (env && *env) return env;
+  len = readlink("/proc/self/exe", path, sizeof path - sizeof SUPERVISOR_NAME - 1);
+  if (len > 0) {
+    char *slash;
+    path[len] = 0;
+    slash = strrchr(path, '/');
+    if (slash) {
+      strcpy(slash + 1, SUPERVISOR_NAME);
+      if (executable(path)) return path;
+    }
+  }
+  while (search && *search) {
+    size_t dirlen = strcspn(search, ":");
+    if (dirlen && dirlen + sizeof SUPERVISOR_NAME + 1 < sizeof path) {
+      memcpy(path, search, dirlen);
+      path[dirlen] = '/';
+      strcpy(path + dirlen + 1, SUPERVISOR_NAME);
+      if (executable(path)) return path;
+    }
+    search += dirlen + (search[dirlen] == ':');
+  }
+  strerr_dief(VIGIL_EXIT_SYSTEM, "unable to find ", SUPERVISOR_NAME, " beside vigil-scan or in PATH");
+}
+
+/* Two fds per logged service: take what the hard limit allows. */
+static void raise_fd_limit(void)
+{
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) < 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+static void watch_dir(void)
+{
+  scan.dir_watch = inotify_add_watch(scan.inotify_fd, ".", WATCH_DIR);
+  if (scan.dir_watch < 0) {
+    strerr_warnwusys("watch ", scan.dir, " (rescanning every second instead)");
+    scan_dir_lost();
+  }
+}
+
+static void schedule_rescan(void)
+{
+  scan.has_next_rescan = scan.rescan_ms > 0;
+  if (!scan.has_next_rescan) return;
+  tain_copynow(&scan.next_rescan);
+  scan_after_ms(&scan.next_rescan, scan.rescan_ms);
+}
+
+/* A periodic rescan, or, while DIR is gone, a look for its return. */
+static void rescan(void)
+{
+  if (scan.dir_watch < 0) {
+    if (chdir(scan.dir_path) < 0) {
+      scan_dir_lost();
+      return;
+    }
+    strerr_warnw(scan.dir, " is back: rescanning");
+    watch_dir();
+    if (scan.dir_watch < 0) return;
+  }
+  schedule_rescan();
+  scan_full();
+}
+
+static void begin_stopping(void)
+{
+  if (scan.stopping) return;
+  scan.stopping = true;
+  scan.has_next_rescan = false;
+  if (scan.dir_watch >= 0) inotify_rm_watch(scan.inotify_fd, scan.dir_watch);
+  scan.dir_watch = -1;
+  for (uint32_t slot = 0; slot < scan.table.capacity; slot++)
+    if (scan.table.services[slot].kind != SERVICE_FREE) service_remove(slot);
+}
+
+static void handle_signals(void)
+{
+  int sig;
+  while ((sig = selfpipe_read()) > 0) {
+    switch (sig) {
+      case SIGCHLD:
+        service_reap();
+        break;
+      case SIGHUP:
+      case SIGALRM:
+        if (!scan.stopping) rescan();
+        break;
+      default: /* SIGTERM, SIGINT */
+        begin_stopping();
+        break;
+    }
+  }
+  if (sig < 0) strerr_warnwusys("read the selfpipe");
+}
+
+static void loop(void)
+{
+  for (;;) {
+    iopause_fd fds[2] = {
+      { .fd = selfpipe_fd, .events = IOPAUSE_READ },
+      { .fd = scan.inotify_fd, .events = IOPAUSE_READ },
+    };
+    tain deadline, table_deadline;
+    int r;
+    if (scan.stopping && !scan.table.count) _exit(VIGIL_EXIT_OK);
+    deadline = tain_infinite;
+    if (scan.has_next_rescan) deadline = scan.next_rescan;
+    if (scan_table_earliest(&scan.table, &table_deadline) && tain_less(&table_deadline, &deadline))
+      deadline = table_deadline;
+    r = iopause_g(fds, 2, &deadline);
+    if (r < 0) {
+      if (errno != EINTR) strerr_warnwusys("iopause");
+      continue;
+    }
+    if (fds[0].revents & IOPAUSE_READ) handle_signals();
+    if (fds[1].revents & IOPAUSE_READ && !scan.stopping) scan_inotify_events();
+    if (scan.has_next_rescan && !tain_future(&scan.next_rescan)) rescan();
+    service_deadlines();
+  }
+}
+
+static char *absolute(char const *dir)
+{
+  char cwd[PATH_MAX];
+  char *path;
+  if (dir[0] == '/') return strdup(dir);
+  if (!getcwd(cwd, sizeof cwd)) return 0;
+  path = malloc(strlen(cwd) + 1 + strlen(dir) + 1);
+  if (path) {
+    strcpy(path, cwd);
+    strcat(path, "/");
+    strcat(path, dir);
+  }
+  return path;
+}
+
+static void setup(void)
+{
+  sigset_t set;
+  for (int fd = 0; fd < 3; fd++)
+    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+      strerr_diefusys(VIGIL_EXIT_SYSTEM, "open /dev/null");
+  spawn_seal_inherited_fds();
+  scan.supervisor = find_supervisor();
+  scan.dir_path = absolute(scan.dir);
+  if (!scan.dir_path) strerr_diefusys(VIGIL_EXIT_SYSTEM, "resolve ", scan.dir);
+  if (chdir(scan.dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", scan.dir);
+  raise_fd_limit();
+  /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  selfpipe_fd = selfpipe_init();
+  if (selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create the selfpipe");
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGALRM);
+  if (selfpipe_trapset(&set) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
+  signal(SIGPIPE, SIG_IGN);
+  tain_now_set_stopwatch_g();
+  scan.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (scan.inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
+  scan_table_init(&scan.table);
+}
+
+int main(int argc, char const *const *argv)
+{
+  subgetopt options = SUBGETOPT_ZERO;
+  scan.grace_ms = GRACE_DEFAULT_MS;
+  for (;;) {
+    int opt = subgetopt_r(argc, argv, "t:g:", &options);
+    if (opt == -1) break;
+    switch (opt) {
+      case 't': if (!uint0_scan(options.arg, &scan.rescan_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
+      case 'g': if (!uint0_scan(options.arg, &scan.grace_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
+      default: strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+    }
+  }
+  if (argc - options.ind != 1 || !argv[options.ind][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+  scan.dir = argv[options.ind];
+  setup();
+  watch_dir();
+  schedule_rescan();
+  scan_full();
+  loop();
+}
