@@ -102,8 +102,23 @@ install: all
 	cp $(static_BINS) $(DESTDIR)$(PREFIX)/bin/
 	cp doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
 
-bench: all
-	@sh bench/run
+BENCH_TOOLS := probe-service pause restart-latency count-starts pickup-latency
+BENCH_BINS := $(addprefix $(BUILD)/bench/,$(BENCH_TOOLS))
+
+# Benchmark tools: static where they stand in for a service (no loader in
+# the measurement), plain otherwise.
+$(BUILD)/bench/probe-service $(BUILD)/bench/pause: $(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) $(LDFLAGS_STATIC) -o $@ $<
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) -o $@ $<
+
+bench: all $(BENCH_BINS)
+	@sh .ci/deps bench
+	VIGIL_BIN=$(CURDIR)/$(static_DIR)/bin VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers \
+	BENCH_BIN=$(CURDIR)/$(BUILD)/bench QUICK=$(QUICK) sh bench/run
 
 clean:
 	rm -rf $(BUILD)

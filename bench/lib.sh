@@ -1,0 +1,86 @@
+# Shared by the bench/ scripts: service dirs of probe-service, starting a
+# scanner of each system, its process tree, and stopping it all by pid.
+# Needs VIGIL_BIN, VIGIL_PEERS and BENCH_BIN (probe-service, count-starts...).
+set -eu
+peers=${VIGIL_PEERS:?}
+work=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench.XXXXXX")
+scanner=
+
+stop_scanner() {
+  local deadline pid started supervisors
+  if [ -n "$scanner" ]; then
+    supervisors=$(ps -o pid= --ppid "$scanner" 2>/dev/null || true)
+    # vigil-scan brings its supervisors down, each its service; s6-svscan
+    # and runsvdir leave theirs running: stop those by the pids seen above.
+    kill -TERM "$scanner" 2>/dev/null || true
+    deadline=$(( $(date +%s) + 60 ))
+    while kill -0 "$scanner" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+    kill -KILL "$scanner" 2>/dev/null || true
+    for pid in $supervisors; do kill -TERM "$pid" 2>/dev/null || true; done
+    deadline=$(( $(date +%s) + 10 ))
+    for pid in $supervisors; do
+      while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
+      kill -KILL "$pid" 2>/dev/null || true
+    done
+    scanner=
+  fi
+  # Services left behind: kill each by the pid it wrote.
+  for started in "$work"/sv/*/started; do
+    [ -f "$started" ] && kill -KILL "$(cut -d' ' -f1 "$started")" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+
+cleanup() {
+  stop_scanner
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# make_services COUNT: $work/sv/s0 ... with probe-service as ./run.
+make_services() {
+  local i=0
+  rm -rf "$work/sv"
+  mkdir "$work/sv"
+  while [ $i -lt "$1" ]; do
+    mkdir "$work/sv/s$i"
+    ln "$BENCH_BIN/probe-service" "$work/sv/s$i/run" 2>/dev/null || cp "$BENCH_BIN/probe-service" "$work/sv/s$i/run"
+    i=$((i + 1))
+  done
+}
+
+# start_scanner SYSTEM COUNT: start SYSTEM's scanner on $work/sv and wait
+# until COUNT services have started; sets $scanner, $supervisor_comm and
+# $up_ms (or "timeout ...").
+start_scanner() {
+  local system=$1 count=$2 counter
+  rm -f "$work/up"
+  mkfifo "$work/up"
+  case $system in
+    vigil) set -- "$VIGIL_BIN/vigil-scan" "$work/sv"; supervisor_comm=vigil-supervise ;;
+    s6) set -- s6-svscan -c "$((count + 16))" "$work/sv"; supervisor_comm=s6-supervise ;;
+    runit) set -- "$peers/usr/bin/runsvdir" "$work/sv"; supervisor_comm=runsv ;;
+    *) echo "bench: unknown system $system" >&2; exit 100 ;;
+  esac
+  "$BENCH_BIN/count-starts" "$work/up" "$count" 120000 > "$work/time" &
+  counter=$!
+  (
+    ulimit -n 65536 2>/dev/null || true
+    PROBE_NOTIFY=$work/up PATH=$peers/usr/bin:$PATH
+    export PROBE_NOTIFY PATH
+    exec "$@" </dev/null >/dev/null 2>"$work/scanner-stderr"
+  ) &
+  scanner=$!
+  wait "$counter" || true
+  up_ms=$(cat "$work/time")
+}
+
+# tree_pids: the scanner and its supervisors (services excluded).
+tree_pids() {
+  local pid
+  echo "$scanner"
+  for pid in $(ps -o pid= --ppid "$scanner"); do
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$supervisor_comm" ] && echo "$pid"
+  done
+  return 0
+}
