@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,6 +14,17 @@
 #define SPAWN_FDS_MAX 8
 
 extern char **environ;
+
+static struct {
+  bool set;
+  struct rlimit limit;
+} child_fd_limit;
+
+void spawn_set_child_fd_limit(struct rlimit const *limit)
+{
+  child_fd_limit.set = true;
+  child_fd_limit.limit = *limit;
+}
 
 /* The kernel's struct sigaction: glibc's wrapper refuses its two internal
    real-time signals, which a child must still get at their default. */
@@ -44,6 +56,7 @@ become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, v
     if (sig != SIGKILL && sig != SIGSTOP)
       syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
   setsid();
+  if (child_fd_limit.set) syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &child_fd_limit.limit, NULL);
   for (unsigned int i = 0; i < nfds; i++)
     if (fds[i].source != fds[i].target && dup2(fds[i].source, fds[i].target) < 0) goto fail;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, sizeof empty);

@@ -3,6 +3,7 @@
 #ifndef VIGIL_SPAWN_H
 #define VIGIL_SPAWN_H
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 /* The child's fd `target` is a copy of the parent's fd `source`. */
@@ -14,6 +15,11 @@ struct spawn_fd {
 /* Mark every fd above 2 close-on-exec: whatever a daemon inherited must not
    reach what it starts. Called once, at start, before opening anything. */
 void spawn_seal_inherited_fds(void);
+
+/* Children get this RLIMIT_NOFILE instead of ours: a scanner raises its
+   own for thousands of pipes, and its services must not inherit that (a
+   daemon that closes every fd up to the limit would crawl). */
+void spawn_set_child_fd_limit(struct rlimit const *limit);
 
 /* Start argv[0] (a path) with default signal dispositions, an empty signal
    mask, its own session, the parent's fds 0-2 except where fds says

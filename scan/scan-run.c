@@ -127,11 +127,14 @@ static void part_start(uint32_t slot, enum part_role role)
   if (part_path(path, sizeof path, slot, role, 0) < 0) return;
   error = spawn_clean(argv, &fd, fd.source >= 0 ? 1 : 0, &pid);
   if (error) {
+    /* Out of processes or memory: say so once, keep the others, retry. */
     errno = error;
-    strerr_warnwusys("start a supervisor for ", scan.dir, "/", path, " (retrying)");
+    if (!part->warned) strerr_warnwusys("start a supervisor for ", scan.dir, "/", path, " (retrying every second)");
+    part->warned = true;
     part_deadline_in(slot, role, SUPERVISOR_RESTART_MS);
     return;
   }
+  part->warned = false;
   scan_table_set_pid(&scan.table, slot, role, pid);
   scan_table_clear_deadline(&scan.table, slot, role);
   tain_copynow(&part->last_start);
@@ -144,7 +147,10 @@ static int open_pipe(uint32_t slot)
   struct service *service = service_at(slot);
   if (service->pipe[0] >= 0) return 0;
   if (pipe2(service->pipe, O_CLOEXEC) < 0) {
-    strerr_warnwusys("create the log pipe of ", scan.dir, "/", service->name, " (retrying)");
+    /* Out of fds: say so once, keep the others, retry. */
+    if (!service->parts[PART_LOG].warned)
+      strerr_warnwusys("create the log pipe of ", scan.dir, "/", service->name, " (retrying every second)");
+    service->parts[PART_LOG].warned = true;
     service->pipe[0] = service->pipe[1] = -1;
     return -1;
   }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
 #include <skalibs/selfpipe.h>
 #include <skalibs/sgetopt.h>
@@ -25,6 +26,8 @@
 
 #define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] DIR"
 #define SUPERVISOR_NAME "vigil-supervise"
+/* Room for the pipes of 100,000 logged services. */
+#define FD_LIMIT_WANTED 262144
 /* What the scan dir's watch reports: entries coming, going, renamed; and its own end. */
 #define WATCH_DIR (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
@@ -70,15 +73,30 @@ static char const *find_supervisor(void)
   strerr_dief(VIGIL_EXIT_SYSTEM, "unable to find ", SUPERVISOR_NAME, " beside vigil-scan or in PATH");
 }
 
-/* Two fds per logged service: take what the hard limit allows. */
+/* Two fds per logged service: take what the hard limit allows, and as
+   root raise the hard limit too. Children get the limit we started with. */
 static void raise_fd_limit(void)
 {
-  struct rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) < 0) return;
-  if (limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
+  struct rlimit original, limit;
+  char nr_open[32];
+  unsigned long kernel_max = 0;
+  ssize_t len;
+  if (getrlimit(RLIMIT_NOFILE, &original) < 0) return;
+  spawn_set_child_fd_limit(&original);
+  limit = original;
+  len = openreadnclose("/proc/sys/fs/nr_open", nr_open, sizeof nr_open - 1);
+  if (len > 0) {
+    nr_open[len] = 0;
+    ulong_scan(nr_open, &kernel_max);
   }
+  if (kernel_max > FD_LIMIT_WANTED) kernel_max = FD_LIMIT_WANTED;
+  if (kernel_max > limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max = kernel_max;
+    if (!setrlimit(RLIMIT_NOFILE, &limit)) return;
+    limit = original;
+  }
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 static void watch_dir(void)
