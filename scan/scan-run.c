@@ -167,12 +167,12 @@ static void log_start(uint32_t slot)
   struct service *service = service_at(slot);
   struct part *main_part = &service->parts[PART_MAIN];
   bool unlogged_supervisor = main_part->pid > 0 && service->pipe[1] < 0;
+  service->parts[PART_LOG].state = PART_READY;
+  part_unwatch(slot, PART_LOG);
   if (open_pipe(slot) < 0) {
     part_deadline_in(slot, PART_LOG, SUPERVISOR_RESTART_MS);
     return;
   }
-  service->parts[PART_LOG].state = PART_READY;
-  part_unwatch(slot, PART_LOG);
   part_start(slot, PART_LOG);
   if (unlogged_supervisor) {
     main_part->handing_over = true;
@@ -340,11 +340,8 @@ static void part_due(uint32_t slot, enum part_role role)
       return;
     case PART_READY:
       if (part->pid > 0) return;
-      if (role == PART_LOG && open_pipe(slot) < 0) {
-        part_deadline_in(slot, role, SUPERVISOR_RESTART_MS);
-        return;
-      }
-      part_start(slot, role);
+      if (role == PART_LOG) log_start(slot);
+      else part_start(slot, role);
       return;
   }
 }
