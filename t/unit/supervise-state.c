@@ -963,6 +963,37 @@ static void test_ready(void)
   is_int(h.state.status.ready, false, "after the run exits: not ready");
 }
 
+/* A run left by a killed supervisor is adopted: running at once, no
+   spawn; its exit has no wait status; its death is no crash. */
+static void test_adopt(void)
+{
+  struct harness h;
+  struct supervise_event adopt = { .type = EVENT_ADOPT, .pid = RUN_PID, .initial_want = WANT_UP };
+  struct supervise_event exited = { .type = EVENT_RUN_EXITED, .exit_unknown = true };
+  setup(&h);
+  h.state.status.ready = true;
+  step(&h, &adopt);
+  no_actions(&h, "adopt: no spawn");
+  is_int(h.state.phase, PHASE_RUNNING, "adopt: running");
+  is_int(h.state.pid, RUN_PID, "adopt: the adopted pid");
+  is_uint(h.state.status.pid, RUN_PID, "adopt: status names it");
+  ok(h.state.ready, "adopt: readiness the previous supervisor saw is kept");
+  command(&h, 't');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGTERM, "adopt: commands reach the adopted run");
+  advance_ms(&h, SHORT_RUN_MS);
+  step(&h, &exited);
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "adopted run exits: finish");
+  ok(!h.state.status.has_exited, "adopted run exits: no wait status claimed");
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "adopted run that dies soon after adoption restarts at once: not a crash");
+  is_uint(h.state.crashes, 0, "adopt: crash count untouched");
+  setup(&h);
+  send_event(&h, EVENT_BOOT);
+  spawned(&h, RUN_PID);
+  step(&h, &adopt);
+  is_int(h.state.pid, RUN_PID, "adopt is ignored unless the supervisor has just started");
+}
+
 int main(void)
 {
   test_init_and_boot();
@@ -981,5 +1012,6 @@ int main(void)
   test_spawn_failed();
   test_stray_events();
   test_ready();
+  test_adopt();
   return done_testing();
 }
