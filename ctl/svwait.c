@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <skalibs/iopause.h>
@@ -100,8 +101,13 @@ int main(int argc, char const *const *argv)
   char dirs[argc][PATH_MAX];
   tain deadline;
   ndirs = argc - first;
-  for (int i = 0; i < ndirs; i++)
+  for (int i = 0; i < ndirs; i++) {
+    struct stat st;
     if (svpath_resolve(dirs[i], PATH_MAX, argv[first + i]) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "wait for ", argv[first + i]);
+    /* A dir that is not there cannot be watched: refuse, as s6-svwait does, rather than wait blind. */
+    if (stat(dirs[i], &st) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "wait for ", dirs[i]);
+    if (!S_ISDIR(st.st_mode)) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to wait for ", dirs[i], ": not a directory");
+  }
   inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
   tain_now_set_stopwatch_g();

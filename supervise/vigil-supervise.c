@@ -357,13 +357,21 @@ static void ensure_standard_fds(void)
       strerr_diefusys(VIGIL_EXIT_SYSTEM, "open /dev/null");
 }
 
+static void make_fifo(char const *path)
+{
+  struct stat st;
+  if (mkfifo(path, 0600) < 0 && errno != EEXIST) strerr_diefusys(VIGIL_EXIT_SYSTEM, "mkfifo ", g.dir, "/", path);
+  if (stat(path, &st) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "stat ", g.dir, "/", path);
+  if (!S_ISFIFO(st.st_mode))
+    strerr_dief(VIGIL_EXIT_SYSTEM, "unable to use ", g.dir, "/", path, ": not a fifo (remove it)");
+}
+
 static int open_fifo(char const *path, int flags)
 {
   struct stat st;
-  int fd;
-  if (mkfifo(path, 0600) < 0 && errno != EEXIST) strerr_diefusys(VIGIL_EXIT_SYSTEM, "mkfifo ", g.dir, "/", path);
-  fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+  int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", g.dir, "/", path);
+  /* Checked again on the open fd: it may have been swapped since. */
   if (fstat(fd, &st) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "stat ", g.dir, "/", path);
   if (!S_ISFIFO(st.st_mode))
     strerr_dief(VIGIL_EXIT_SYSTEM, "unable to use ", g.dir, "/", path, ": not a fifo (remove it)");
@@ -401,7 +409,8 @@ static void setup(char const *dir)
   set_prog(dir);
   if (svpath_make_supervise(AT_FDCWD) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);
   take_lock();
-  g.ok_fd = open_fifo(SVPATH_OK, O_RDONLY);
+  make_fifo(SVPATH_OK);
+  make_fifo(SVPATH_CONTROL);
   g.control_fd = open_fifo(SVPATH_CONTROL, O_RDONLY);
   g.control_writer_fd = open(SVPATH_CONTROL, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (g.control_writer_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir, "/", SVPATH_CONTROL);
@@ -457,5 +466,8 @@ int main(int argc, char const *const *argv)
   svtime_now(&g.state.status.changed);
   boot.initial_want = svdir_exists(AT_FDCWD, SVDIR_DOWN) ? WANT_DOWN : WANT_UP;
   if (!try_adopt()) dispatch(&boot);
+  /* Only now, with a status written: whoever sees svok succeed can read it. */
+  write_status();
+  g.ok_fd = open_fifo(SVPATH_OK, O_RDONLY);
   loop();
 }
