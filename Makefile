@@ -14,13 +14,13 @@ BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter
-CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib -Isupervise -Iscan $(CPPFLAGS)
+CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib -Isupervise -Iscan -Ilog $(CPPFLAGS)
 # Non-PIE static: no start-up relocations, so the pages stay shared between
 # the hundreds of supervisors of a real machine.
 LDFLAGS_STATIC := -static -no-pie
 SKARNET := -lskarnet
 
-PROGRAMS := supervise/vigil-supervise scan/vigil-scan ctl/svc ctl/svok ctl/svstat ctl/svwait
+PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_HDR  := $(wildcard lib/*.h)
 UNIT_SRC := $(wildcard t/unit/*.c)
@@ -28,6 +28,7 @@ HELPER_SRC := $(wildcard t/helpers/*.c)
 
 SUPERVISE_SRC := supervise/supervise-state.c supervise/supervise-spawn.c
 SCAN_SRC := scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
+LOG_SRC := log/logdir.c
 
 # One variant per build flavour: normal (static) and asan (dynamic, sanitized).
 define variant
@@ -35,7 +36,7 @@ $(1)_DIR := $(BUILD)/$(1)
 $(1)_LIB := $$($(1)_DIR)/libvigil.a
 $(1)_OBJ := $$(patsubst %.c,$$($(1)_DIR)/%.o,$$(LIB_SRC))
 
-$$($(1)_DIR)/%.o: %.c $$(LIB_HDR) $$(wildcard supervise/*.h scan/*.h) | deps
+$$($(1)_DIR)/%.o: %.c $$(LIB_HDR) $$(wildcard supervise/*.h scan/*.h log/*.h) | deps
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CPPFLAGS_ALL) $$(CFLAGS) $(2) $$(WARN) -c -o $$@ $$<
 
@@ -47,6 +48,10 @@ $$($(1)_DIR)/bin/vigil-supervise: $$($(1)_DIR)/supervise/vigil-supervise.o $$(pa
 	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
 
 $$($(1)_DIR)/bin/vigil-scan: $$($(1)_DIR)/scan/vigil-scan.o $$(patsubst %.c,$$($(1)_DIR)/%.o,$$(SCAN_SRC)) $$($(1)_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
+
+$$($(1)_DIR)/bin/vigil-log: $$($(1)_DIR)/log/vigil-log.o $$(patsubst %.c,$$($(1)_DIR)/%.o,$$(LOG_SRC)) $$($(1)_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
 

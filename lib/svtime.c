@@ -35,3 +35,51 @@ uint64_t svtime_seconds_since(struct svtime const *then, struct svtime const *no
 {
   return now->sec > then->sec ? now->sec - then->sec : 0;
 }
+
+void svtime_fmt_tai64n(char out[SVTIME_TAI64N_TEXT_SIZE], struct svtime const *t)
+{
+  char packed[SVTIME_PACKED_SIZE];
+  static char const hex[] = "0123456789abcdef";
+  svtime_pack(packed, t);
+  out[0] = '@';
+  for (unsigned int i = 0; i < SVTIME_PACKED_SIZE; i++) {
+    out[1 + 2 * i] = hex[(unsigned char)packed[i] >> 4];
+    out[2 + 2 * i] = hex[(unsigned char)packed[i] & 15];
+  }
+}
+
+static void put_digits(char *out, unsigned int value, unsigned int width)
+{
+  while (width--) {
+    out[width] = (char)('0' + value % 10);
+    value /= 10;
+  }
+}
+
+void svtime_fmt_iso8601(char out[SVTIME_ISO8601_SIZE], struct svtime const *t)
+{
+  struct tm tm;
+  time_t sec = (time_t)t->sec;
+  gmtime_r(&sec, &tm);
+  put_digits(out, (unsigned int)tm.tm_year + 1900, 4);
+  out[4] = '-';
+  put_digits(out + 5, (unsigned int)tm.tm_mon + 1, 2);
+  out[7] = '-';
+  put_digits(out + 8, (unsigned int)tm.tm_mday, 2);
+  out[10] = 'T';
+  put_digits(out + 11, (unsigned int)tm.tm_hour, 2);
+  out[13] = ':';
+  put_digits(out + 14, (unsigned int)tm.tm_min, 2);
+  out[16] = ':';
+  put_digits(out + 17, (unsigned int)tm.tm_sec, 2);
+  out[19] = '.';
+  put_digits(out + 20, t->nsec / 1000, 6);
+  out[26] = 'Z';
+}
+
+int svtime_compare(struct svtime const *a, struct svtime const *b)
+{
+  if (a->sec != b->sec) return a->sec < b->sec ? -1 : 1;
+  if (a->nsec != b->nsec) return a->nsec < b->nsec ? -1 : 1;
+  return 0;
+}

@@ -21,6 +21,18 @@ void svtime_now(struct svtime *now);
 void svtime_pack(char out[SVTIME_PACKED_SIZE], struct svtime const *t);
 void svtime_unpack(char const in[SVTIME_PACKED_SIZE], struct svtime *t);
 
+/* "@" and 24 hex digits: the TAI64N label as text, as multilog and
+   s6-log write it and tai64nlocal reads it. */
+#define SVTIME_TAI64N_TEXT_SIZE 25
+void svtime_fmt_tai64n(char out[SVTIME_TAI64N_TEXT_SIZE], struct svtime const *t);
+
+/* ISO 8601 UTC with microseconds: "2026-11-23T21:30:00.123456Z". */
+#define SVTIME_ISO8601_SIZE 27
+void svtime_fmt_iso8601(char out[SVTIME_ISO8601_SIZE], struct svtime const *t);
+
+/* -1, 0 or 1 as a is before, equal to or after b. */
+int svtime_compare(struct svtime const *a, struct svtime const *b);
+
 /* Whole seconds from then to now, 0 if then is in the future. */
 uint64_t svtime_seconds_since(struct svtime const *then, struct svtime const *now);
 

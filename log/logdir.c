@@ -1,0 +1,166 @@
+/* A log directory: current, archives, lock. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "svtime.h"
+#include "logdir.h"
+
+#define LOGDIR_CURRENT "current"
+#define LOGDIR_LOCK "lock"
+/* "@" + 24 hex + ".s" */
+#define ARCHIVE_NAME_LEN (SVTIME_TAI64N_TEXT_SIZE + 2)
+
+static int make_parents(char const *path)
+{
+  char copy[4096];
+  size_t len = strlen(path);
+  if (len >= sizeof copy) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(copy, path, len + 1);
+  for (char *slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+    *slash = 0;
+    if (mkdir(copy, 0755) < 0 && errno != EEXIST) return -1;
+    *slash = '/';
+  }
+  return mkdir(copy, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int open_current(struct logdir *log)
+{
+  struct stat st;
+  log->current_fd = openat(log->dirfd, LOGDIR_CURRENT, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (log->current_fd < 0) return -1;
+  if (fstat(log->current_fd, &st) < 0) return -1;
+  log->current_size = (uint64_t)st.st_size;
+  return 0;
+}
+
+int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigned int keep)
+{
+  int lock;
+  log->path = path;
+  log->max_size = max_size;
+  log->keep = keep;
+  log->buffered = 0;
+  if (make_parents(path) < 0) return -1;
+  log->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (log->dirfd < 0) return -1;
+  lock = openat(log->dirfd, LOGDIR_LOCK, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (lock < 0) return -1;
+  if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
+    if (errno == EWOULDBLOCK) return 1;
+    return -1;
+  }
+  return open_current(log);
+}
+
+int logdir_flush(struct logdir *log)
+{
+  size_t done = 0;
+  int result = 0;
+  while (done < log->buffered) {
+    ssize_t w = write(log->current_fd, log->buffer + done, log->buffered - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      result = -1;
+      break;
+    }
+    done += (size_t)w;
+  }
+  /* Keep what was not written, at the front. */
+  if (done) {
+    int e = errno;
+    memmove(log->buffer, log->buffer + done, log->buffered - done);
+    log->buffered -= done;
+    log->current_size += done;
+    errno = e;
+  }
+  return result;
+}
+
+static int is_archive(char const *name)
+{
+  if (strlen(name) != ARCHIVE_NAME_LEN || name[0] != '@' || strcmp(name + SVTIME_TAI64N_TEXT_SIZE, ".s")) return 0;
+  for (int i = 1; i < SVTIME_TAI64N_TEXT_SIZE; i++)
+    if (!strchr("0123456789abcdef", name[i])) return 0;
+  return 1;
+}
+
+static int compare_names(void const *a, void const *b)
+{
+  return strcmp(a, b);
+}
+
+/* TAI64N labels sort as time: remove from the front of the sorted list. */
+static int prune(struct logdir *log)
+{
+  DIR *dir;
+  struct dirent *entry;
+  char (*names)[ARCHIVE_NAME_LEN + 1] = 0;
+  size_t count = 0, capacity = 0;
+  int fd = openat(log->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  dir = fdopendir(fd);
+  if (!dir) {
+    close(fd);
+    return -1;
+  }
+  while ((entry = readdir(dir))) {
+    if (!is_archive(entry->d_name)) continue;
+    if (count == capacity) {
+      void *grown = realloc(names, (capacity = capacity ? capacity * 2 : 16) * sizeof *names);
+      if (!grown) break;
+      names = grown;
+    }
+    memcpy(names[count++], entry->d_name, ARCHIVE_NAME_LEN + 1);
+  }
+  closedir(dir);
+  qsort(names, count, sizeof *names, compare_names);
+  for (size_t i = 0; i + log->keep < count; i++) unlinkat(log->dirfd, names[i], 0);
+  free(names);
+  return 0;
+}
+
+int logdir_rotate(struct logdir *log)
+{
+  char name[ARCHIVE_NAME_LEN + 1];
+  struct svtime now;
+  if (logdir_flush(log) < 0) return -1;
+  if (!log->current_size) return 0;
+  if (fsync(log->current_fd) < 0 && errno != EINVAL) return -1;
+  svtime_now(&now);
+  svtime_fmt_tai64n(name, &now);
+  memcpy(name + SVTIME_TAI64N_TEXT_SIZE, ".s", 3);
+  if (renameat(log->dirfd, LOGDIR_CURRENT, log->dirfd, name) < 0) return -1;
+  fchmod(log->current_fd, 0744);  /* multilog marks a complete archive +x */
+  close(log->current_fd);
+  if (open_current(log) < 0) {
+    log->current_fd = -1;
+    return -1;
+  }
+  prune(log);
+  return 0;
+}
+
+int logdir_make_room(struct logdir *log, size_t len)
+{
+  if (log->current_fd < 0 && open_current(log) < 0) return -1;
+  if (log->current_size + log->buffered + len > log->max_size && logdir_rotate(log) < 0) return -1;
+  if (log->buffered + len > sizeof log->buffer && logdir_flush(log) < 0) return -1;
+  return 0;
+}
+
+void logdir_append(struct logdir *log, char const *bytes, size_t len)
+{
+  memcpy(log->buffer + log->buffered, bytes, len);
+  log->buffered += len;
+}

@@ -1,0 +1,42 @@
+/* A log directory: LOGDIR/current, the archives @TAI64N.s beside it, and
+   LOGDIR/lock. Output is buffered and written in large writes; a failed
+   write keeps its data for the next try. */
+#ifndef VIGIL_LOGDIR_H
+#define VIGIL_LOGDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOGDIR_BUFFER_SIZE (128 * 1024)
+
+struct logdir {
+  char const *path;         /* for messages */
+  int dirfd;
+  int current_fd;
+  uint64_t current_size;    /* bytes in current, written */
+  uint64_t max_size;        /* -s: rotate before current would exceed this */
+  unsigned int keep;        /* -n: archives kept */
+  size_t buffered;          /* bytes in buffer, not yet written */
+  char buffer[LOGDIR_BUFFER_SIZE];
+};
+
+/* Make LOGDIR (and parents) if missing, lock it, open current for
+   appending. Returns 0, 1 if another logger holds the lock, or -1 (errno). */
+int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigned int keep);
+
+/* Room for len more bytes of output, rotating first if current would
+   exceed its size. Returns 0, or -1 (errno) when the buffer could not be
+   written or the rotation failed: nothing is lost, try again later. */
+int logdir_make_room(struct logdir *log, size_t len);
+
+/* Append to the buffer: call logdir_make_room first. */
+void logdir_append(struct logdir *log, char const *bytes, size_t len);
+
+/* Write the buffer out. Returns 0, or -1 (errno); what was not written stays. */
+int logdir_flush(struct logdir *log);
+
+/* Flush, fsync current, rename it to @TAI64N.s, start a new current, and
+   remove the oldest archives beyond keep. Returns 0 or -1 (errno). */
+int logdir_rotate(struct logdir *log);
+
+#endif

@@ -1,0 +1,245 @@
+/* vigil-log: append stdin's lines to LOGDIR/current, timestamped, rotated by size. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/types.h>
+
+#include "exitcode.h"
+#include "svtime.h"
+#include "logdir.h"
+
+#define USAGE "vigil-log [ -t | -T ] [ -p PREFIX ] [ -s BYTES ] [ -n COUNT ] [ -l MAX ] LOGDIR"
+/* multilog's and s6-log's sizes: 1 MiB current, 10 archives. */
+#define SIZE_DEFAULT (1024 * 1024)
+#define KEEP_DEFAULT 10
+/* Longer lines are split, never dropped. */
+#define LINE_MAX_DEFAULT 8192
+#define LINE_MAX_LIMIT 65536
+#define PREFIX_MAX 256
+/* One read takes what the pipe holds, up to this: one clock read, one
+   stamp format and (mostly) one write for all its lines. */
+#define READ_SIZE (128 * 1024)
+/* A full disk or an I/O error: retry after this, doubling up to the max. */
+#define RETRY_MIN_MS 50
+#define RETRY_MAX_MS 5000
+
+char const *PROG = "vigil-log";
+
+enum stamp_kind { STAMP_NONE, STAMP_TAI64N, STAMP_ISO8601 };
+
+static struct {
+  enum stamp_kind stamp_kind;
+  char const *prefix;
+  size_t prefix_len;
+  size_t line_max;
+  /* The header of the lines of the current read: stamp, space, prefix. */
+  char header[SVTIME_TAI64N_TEXT_SIZE + SVTIME_ISO8601_SIZE + 1 + PREFIX_MAX];
+  size_t header_len;
+  struct svtime last_stamp;
+  /* Input read and not yet framed; a partial line waits here for the rest. */
+  char input[LINE_MAX_LIMIT + READ_SIZE];
+  size_t input_start, input_end;
+  bool input_eof;
+  bool stopping;              /* SIGTERM: write what was read, read no more */
+  bool stuck;                 /* output failed: retry at retry_at */
+  bool warned;
+  unsigned int retry_ms;
+  tain retry_at;
+  struct logdir log;
+} g = { .line_max = LINE_MAX_DEFAULT };
+
+static void make_header(void)
+{
+  struct svtime now;
+  size_t len = 0;
+  if (g.stamp_kind != STAMP_NONE) {
+    svtime_now(&now);
+    /* Lines go out in order: their stamps never go back, whatever the clock does. */
+    if (svtime_compare(&now, &g.last_stamp) < 0) now = g.last_stamp;
+    g.last_stamp = now;
+    if (g.stamp_kind == STAMP_TAI64N) {
+      svtime_fmt_tai64n(g.header, &now);
+      len = SVTIME_TAI64N_TEXT_SIZE;
+    } else {
+      svtime_fmt_iso8601(g.header, &now);
+      len = SVTIME_ISO8601_SIZE;
+    }
+    g.header[len++] = ' ';
+  }
+  memcpy(g.header + len, g.prefix, g.prefix_len);
+  g.header_len = len + g.prefix_len;
+}
+
+/* Frame complete lines (and pieces of line_max bytes) of the input into
+   the log; with `all`, the last partial line too. Stops, keeping the rest,
+   when the log cannot take more. Returns 0, or -1 when stuck. */
+static int frame(bool all)
+{
+  while (g.input_start < g.input_end) {
+    char const *start = g.input + g.input_start;
+    size_t available = g.input_end - g.input_start;
+    size_t scan = available < g.line_max ? available : g.line_max;
+    char const *newline = memchr(start, '\n', scan);
+    size_t content = newline ? (size_t)(newline - start) : scan;
+    if (!newline && content < g.line_max && !all) break;  /* wait for the rest */
+    if (logdir_make_room(&g.log, g.header_len + content + 1) < 0) return -1;
+    logdir_append(&g.log, g.header, g.header_len);
+    logdir_append(&g.log, start, content);
+    logdir_append(&g.log, "\n", 1);
+    g.input_start += content + (newline ? 1 : 0);
+  }
+  if (g.input_start == g.input_end) g.input_start = g.input_end = 0;
+  return 0;
+}
+
+static void read_input(void)
+{
+  ssize_t len;
+  /* Keep the partial line at the front: room for a whole read after it. */
+  if (g.input_start) {
+    memmove(g.input, g.input + g.input_start, g.input_end - g.input_start);
+    g.input_end -= g.input_start;
+    g.input_start = 0;
+  }
+  len = read(0, g.input + g.input_end, sizeof g.input - g.input_end);
+  if (len < 0) {
+    if (errno != EINTR && errno != EAGAIN) {
+      strerr_warnwusys("read stdin");
+      g.input_eof = true;
+    }
+    return;
+  }
+  if (!len) {
+    g.input_eof = true;
+    return;
+  }
+  g.input_end += (size_t)len;
+  make_header();
+}
+
+/* Push what we have to disk; on failure, say so once and retry later. */
+static void drain(void)
+{
+  bool all = g.input_eof || g.stopping;
+  if (frame(all) < 0 || logdir_flush(&g.log) < 0) {
+    if (!g.warned) strerr_warnwusys("write to ", g.log.path, " (keeping the data, retrying)");
+    g.warned = true;
+    g.stuck = true;
+    g.retry_ms = g.retry_ms ? (g.retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : g.retry_ms * 2) : RETRY_MIN_MS;
+    tain_now_g();
+    {
+      tain delta;
+      tain_from_millisecs(&delta, (int)g.retry_ms);
+      tain_add_g(&g.retry_at, &delta);
+    }
+    return;
+  }
+  if (g.warned) strerr_warnw("writing to ", g.log.path, " again");
+  g.warned = g.stuck = false;
+  g.retry_ms = 0;
+}
+
+static void handle_signals(void)
+{
+  int sig;
+  while ((sig = selfpipe_read()) > 0) {
+    switch (sig) {
+      case SIGALRM:
+        if (!g.stuck && logdir_rotate(&g.log) < 0) strerr_warnwusys("rotate ", g.log.path);
+        break;
+      default: /* SIGTERM */
+        g.stopping = true;
+        break;
+    }
+  }
+}
+
+static void finish(void)
+{
+  if (fsync(g.log.current_fd) < 0 && errno != EINVAL) strerr_warnwusys("fsync ", g.log.path, "/current");
+  _exit(VIGIL_EXIT_OK);
+}
+
+static void loop(int selfpipe_fd)
+{
+  for (;;) {
+    iopause_fd fds[2] = {
+      { .fd = selfpipe_fd, .events = IOPAUSE_READ },
+      { .fd = 0, .events = IOPAUSE_READ },
+    };
+    bool reading = !g.stuck && !g.input_eof && !g.stopping;
+    tain deadline = g.stuck ? g.retry_at : tain_infinite;
+    if ((g.input_eof || g.stopping) && !g.stuck && g.input_start == g.input_end && !g.log.buffered) finish();
+    if (iopause_g(fds, reading ? 2 : 1, &deadline) < 0 && errno != EINTR) strerr_warnwusys("iopause");
+    if (fds[0].revents & IOPAUSE_READ) handle_signals();
+    if (g.stuck) {
+      if (!tain_future(&g.retry_at)) drain();
+      continue;
+    }
+    if (reading && fds[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) read_input();
+    drain();
+  }
+}
+
+static unsigned int option_uint(char const *arg)
+{
+  unsigned int value;
+  if (!uint0_scan(arg, &value)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+  return value;
+}
+
+static char const *parse_options(int argc, char const *const *argv, unsigned int *size, unsigned int *keep)
+{
+  subgetopt options = SUBGETOPT_ZERO;
+  for (;;) {
+    int opt = subgetopt_r(argc, argv, "tTp:s:n:l:", &options);
+    if (opt == -1) break;
+    switch (opt) {
+      case 't': g.stamp_kind = STAMP_TAI64N; break;
+      case 'T': g.stamp_kind = STAMP_ISO8601; break;
+      case 'p': g.prefix = options.arg; break;
+      case 's': *size = option_uint(options.arg); break;
+      case 'n': *keep = option_uint(options.arg); break;
+      case 'l': g.line_max = option_uint(options.arg); break;
+      default: strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+    }
+  }
+  if (argc - options.ind != 1 || !argv[options.ind][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+  return argv[options.ind];
+}
+
+int main(int argc, char const *const *argv)
+{
+  unsigned int size = SIZE_DEFAULT, keep = KEEP_DEFAULT;
+  char const *dir;
+  sigset_t set;
+  int selfpipe_fd;
+  g.prefix = "";
+  dir = parse_options(argc, argv, &size, &keep);
+  g.prefix_len = strlen(g.prefix);
+  if (g.prefix_len > PREFIX_MAX) strerr_dief(VIGIL_EXIT_USAGE, "prefix longer than 256 bytes");
+  if (!g.line_max || g.line_max > LINE_MAX_LIMIT) strerr_dief(VIGIL_EXIT_USAGE, "-l must be between 1 and 65536");
+  if (size < sizeof g.header + g.line_max + 1) strerr_dief(VIGIL_EXIT_USAGE, "-s must hold at least one longest line (-l) with its stamp and prefix");
+  switch (logdir_open(&g.log, dir, size, keep)) {
+    case 1: strerr_dief(VIGIL_EXIT_SYSTEM, "unable to lock ", dir, ": another logger runs on it");
+    case -1: strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir);
+  }
+  selfpipe_fd = selfpipe_init();
+  if (selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create the selfpipe");
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGALRM);
+  if (selfpipe_trapset(&set) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
+  tain_now_set_stopwatch_g();
+  make_header();
+  loop(selfpipe_fd);
+}
