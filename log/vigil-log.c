@@ -13,6 +13,7 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 
+#include "daemon.h"
 #include "exitcode.h"
 #include "svtime.h"
 #include "logdir.h"
@@ -220,8 +221,8 @@ static char const *parse_options(int argc, char const *const *argv, unsigned int
 int main(int argc, char const *const *argv)
 {
   unsigned int size = SIZE_DEFAULT, keep = KEEP_DEFAULT;
+  static int const trapped[] = { SIGTERM, SIGALRM, 0 };
   char const *dir;
-  sigset_t set;
   int selfpipe_fd;
   g.prefix = "";
   dir = parse_options(argc, argv, &size, &keep);
@@ -233,13 +234,7 @@ int main(int argc, char const *const *argv)
     case 1: strerr_dief(VIGIL_EXIT_SYSTEM, "unable to lock ", dir, ": another logger runs on it");
     case -1: strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir);
   }
-  selfpipe_fd = selfpipe_init();
-  if (selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create the selfpipe");
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGALRM);
-  if (selfpipe_trapset(&set) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
-  tain_now_set_stopwatch_g();
+  selfpipe_fd = daemon_trap(trapped);
   make_header();
   loop(selfpipe_fd);
 }

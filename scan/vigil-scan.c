@@ -20,6 +20,7 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 
+#include "daemon.h"
 #include "exitcode.h"
 #include "spawn.h"
 #include "scan.h"
@@ -206,11 +207,8 @@ static char *absolute(char const *dir)
 
 static void setup(void)
 {
-  sigset_t set;
-  for (int fd = 0; fd < 3; fd++)
-    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
-      strerr_diefusys(VIGIL_EXIT_SYSTEM, "open /dev/null");
-  spawn_seal_inherited_fds();
+  static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, 0 };
+  daemon_sane_fds();
   scan.supervisor = find_supervisor();
   scan.dir_path = absolute(scan.dir);
   if (!scan.dir_path) strerr_diefusys(VIGIL_EXIT_SYSTEM, "resolve ", scan.dir);
@@ -218,17 +216,7 @@ static void setup(void)
   raise_fd_limit();
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
-  selfpipe_fd = selfpipe_init();
-  if (selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create the selfpipe");
-  sigemptyset(&set);
-  sigaddset(&set, SIGCHLD);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGALRM);
-  if (selfpipe_trapset(&set) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
-  signal(SIGPIPE, SIG_IGN);
-  tain_now_set_stopwatch_g();
+  selfpipe_fd = daemon_trap(trapped);
   scan.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (scan.inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
   scan_table_init(&scan.table);

@@ -18,6 +18,7 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 
+#include "daemon.h"
 #include "exitcode.h"
 #include "procstat.h"
 #include "spawn.h"
@@ -349,14 +350,6 @@ static void loop(void)
   }
 }
 
-/* Our own fds must never land on 0-2, which the service inherits. */
-static void ensure_standard_fds(void)
-{
-  for (int fd = 0; fd < 3; fd++)
-    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
-      strerr_diefusys(VIGIL_EXIT_SYSTEM, "open /dev/null");
-}
-
 static void make_fifo(char const *path)
 {
   struct stat st;
@@ -401,10 +394,9 @@ static void set_prog(char const *dir)
 
 static void setup(char const *dir)
 {
-  sigset_t set;
+  static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
   g.dir = dir;
-  ensure_standard_fds();
-  spawn_seal_inherited_fds();
+  daemon_sane_fds();
   if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   set_prog(dir);
   if (svpath_make_supervise(AT_FDCWD) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);
@@ -414,17 +406,7 @@ static void setup(char const *dir)
   g.control_fd = open_fifo(SVPATH_CONTROL, O_RDONLY);
   g.control_writer_fd = open(SVPATH_CONTROL, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (g.control_writer_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir, "/", SVPATH_CONTROL);
-  g.selfpipe_fd = selfpipe_init();
-  if (g.selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create the selfpipe");
-  sigemptyset(&set);
-  sigaddset(&set, SIGCHLD);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGUSR1);
-  if (selfpipe_trapset(&set) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
-  signal(SIGPIPE, SIG_IGN);
-  tain_now_set_stopwatch_g();
+  g.selfpipe_fd = daemon_trap(trapped);
 }
 
 /* A run left by a previous supervisor (killed -9, say) is still running:
