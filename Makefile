@@ -107,7 +107,7 @@ install: all
 	cp $(static_BINS) $(DESTDIR)$(PREFIX)/bin/
 	cp doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
 
-BENCH_TOOLS := probe-service pause restart-latency count-starts pickup-latency
+BENCH_TOOLS := probe-service pause latency count-starts pickup-latency
 BENCH_BINS := $(addprefix $(BUILD)/bench/,$(BENCH_TOOLS))
 
 # Benchmark tools: static where they stand in for a service (no loader in

@@ -37,7 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# make_services COUNT: $work/sv/s0 ... with probe-service as ./run.
+# make_services COUNT [logged]: $work/sv/s0 ... with probe-service as
+# ./run, and as log/run too when "logged".
 make_services() {
   local i=0
   rm -rf "$work/sv"
@@ -45,6 +46,10 @@ make_services() {
   while [ $i -lt "$1" ]; do
     mkdir "$work/sv/s$i"
     ln "$BENCH_BIN/probe-service" "$work/sv/s$i/run" 2>/dev/null || cp "$BENCH_BIN/probe-service" "$work/sv/s$i/run"
+    if [ "${2:-}" = logged ]; then
+      mkdir "$work/sv/s$i/log"
+      ln "$BENCH_BIN/probe-service" "$work/sv/s$i/log/run" 2>/dev/null || cp "$BENCH_BIN/probe-service" "$work/sv/s$i/log/run"
+    fi
     i=$((i + 1))
   done
 }
@@ -60,6 +65,7 @@ start_scanner() {
     vigil) set -- "$VIGIL_BIN/vigil-scan" "$work/sv"; supervisor_comm=vigil-supervise ;;
     s6) set -- s6-svscan -c "$((count + 16))" "$work/sv"; supervisor_comm=s6-supervise ;;
     runit) set -- "$peers/usr/bin/runsvdir" "$work/sv"; supervisor_comm=runsv ;;
+    daemontools) set -- "$peers/usr/bin/svscan" "$work/sv"; supervisor_comm=supervise ;;
     *) echo "bench: unknown system $system" >&2; exit 100 ;;
   esac
   "$BENCH_BIN/count-starts" "$work/up" "$count" 120000 > "$work/time" &
@@ -83,4 +89,12 @@ tree_pids() {
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$supervisor_comm" ] && echo "$pid"
   done
   return 0
+}
+
+# tree_memory: "PSS_KIB PRIVATE_KIB PROCESSES" of the scanner and its supervisors.
+tree_memory() {
+  local pid
+  for pid in $(tree_pids); do
+    awk '/^Pss:/ {p=$2} /^Private_Clean:/ {c=$2} /^Private_Dirty:/ {d=$2} END {print p, c+d}' "/proc/$pid/smaps_rollup"
+  done | awk '{p += $1; c += $2; n++} END {print p, c, n}'
 }

@@ -83,10 +83,15 @@ run_rounds() {
 run_rounds restarts "${NOLOSS_ROUNDS:-15}" svc-t-service kill-service svc-t-logger
 like "$verdict" ' lost=0 duplicated=0 disordered=0 malformed=0' "service restarts and logger svc -t: every line exactly once, in order"
 
-# kill -9 of the logger: it loses what it had read and not yet written
-# (this test logger reads, then writes). The count is reported; order and
-# uniqueness still hold.
-run_rounds logger-kill "${NOLOSS_ROUNDS_KILL:-5}" kill-logger
-like "$verdict" ' duplicated=0 disordered=0 malformed=0' "logger kill -9: no line duplicated or out of order (losses reported above)"
+# kill -9 of the logger: it loses what it had read and not yet written, at
+# most one read (64 KiB) per kill, and the line cut at each end of that
+# hole may come out merged with another (counted as out of order or
+# malformed). The pipe itself survives every kill: each round made progress.
+kills=${NOLOSS_ROUNDS_KILL:-5}
+run_rounds logger-kill "$kills" kill-logger
+lost=$(echo "$verdict" | sed 's/.*lost=\([0-9]*\).*/\1/')
+broken=$(echo "$verdict" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] ~ /duplicated|disordered|malformed/) s += kv[2] } } END { print s + 0 }')
+ok "logger kill -9: at most one 64 KiB read lost per kill ($lost lines)" [ "$lost" -le $((kills * 65536 / 2)) ]
+ok "logger kill -9: at most a few lines broken at the edges of each hole ($broken)" [ "$broken" -le $((kills * 4)) ]
 
 done_testing
