@@ -68,7 +68,8 @@ start_scanner() {
     daemontools) set -- "$peers/usr/bin/svscan" "$work/sv"; supervisor_comm=supervise ;;
     *) echo "bench: unknown system $system" >&2; exit 100 ;;
   esac
-  "$BENCH_BIN/count-starts" "$work/up" "$count" 120000 > "$work/time" &
+  # Bounded: 20 s, plus 10 ms a service.
+  "$BENCH_BIN/count-starts" "$work/up" "$count" $((20000 + count * 10)) > "$work/time" &
   counter=$!
   (
     ulimit -n 65536 2>/dev/null || true

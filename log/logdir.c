@@ -39,7 +39,13 @@ static int open_current(struct logdir *log)
   struct stat st;
   log->current_fd = openat(log->dirfd, LOGDIR_CURRENT, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (log->current_fd < 0) return -1;
-  if (fstat(log->current_fd, &st) < 0) return -1;
+  if (fstat(log->current_fd, &st) < 0) {
+    int e = errno;
+    close(log->current_fd);
+    log->current_fd = -1;
+    errno = e;
+    return -1;
+  }
   log->current_size = (uint64_t)st.st_size;
   return 0;
 }
@@ -138,15 +144,19 @@ int logdir_rotate(struct logdir *log)
   if (!log->current_size) return 0;
   if (fsync(log->current_fd) < 0 && errno != EINVAL) return -1;
   svtime_now(&now);
+  /* Names sort as time and the oldest go first: never let one go back. */
+  if (svtime_compare(&now, &log->last_archive) <= 0) {
+    now = log->last_archive;
+    if (++now.nsec == 1000000000) now.nsec = 0, now.sec++;
+  }
   svtime_fmt_tai64n(name, &now);
   memcpy(name + SVTIME_TAI64N_TEXT_SIZE, ".s", 3);
   if (renameat(log->dirfd, LOGDIR_CURRENT, log->dirfd, name) < 0) return -1;
+  log->last_archive = now;
+  fsync(log->dirfd);  /* the rename itself must survive a crash */
   fchmod(log->current_fd, 0744);  /* multilog marks a complete archive +x */
   close(log->current_fd);
-  if (open_current(log) < 0) {
-    log->current_fd = -1;
-    return -1;
-  }
+  if (open_current(log) < 0) return -1;
   prune(log);
   return 0;
 }

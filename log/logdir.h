@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svtime.h"
+
 #define LOGDIR_BUFFER_SIZE (128 * 1024)
 
 struct logdir {
@@ -17,6 +19,7 @@ struct logdir {
   uint64_t max_size;        /* -s: rotate before current would exceed this */
   unsigned int keep;        /* -n: archives kept */
   size_t buffered;          /* bytes in buffer, not yet written */
+  struct svtime last_archive; /* archive names only grow, whatever the clock does */
   char buffer[LOGDIR_BUFFER_SIZE];
 };
 

@@ -88,10 +88,12 @@ static int frame(bool all)
   while (g.input_start < g.input_end) {
     char const *start = g.input + g.input_start;
     size_t available = g.input_end - g.input_start;
-    size_t scan = available < g.line_max ? available : g.line_max;
+    /* One byte past the longest line: a line of exactly line_max bytes
+       ends with its own newline, not with an empty line after it. */
+    size_t scan = available < g.line_max + 1 ? available : g.line_max + 1;
     char const *newline = memchr(start, '\n', scan);
-    size_t content = newline ? (size_t)(newline - start) : scan;
-    if (!newline && content < g.line_max && !all) break;  /* wait for the rest */
+    size_t content = newline ? (size_t)(newline - start) : (available > g.line_max ? g.line_max : available);
+    if (!newline && available <= g.line_max && !all) break;  /* wait for the rest */
     if (logdir_make_room(&g.log, g.header_len + content + 1) < 0) return -1;
     logdir_append(&g.log, g.header, g.header_len);
     logdir_append(&g.log, start, content);
@@ -157,7 +159,7 @@ static void handle_signals(void)
       case SIGALRM:
         if (!g.stuck && logdir_rotate(&g.log) < 0) strerr_warnwusys("rotate ", g.log.path);
         break;
-      default: /* SIGTERM */
+      default: /* SIGTERM, and any other asking to stop: never die holding data */
         g.stopping = true;
         break;
     }
@@ -166,7 +168,8 @@ static void handle_signals(void)
 
 static void finish(void)
 {
-  if (fsync(g.log.current_fd) < 0 && errno != EINVAL) strerr_warnwusys("fsync ", g.log.path, "/current");
+  if (g.log.current_fd >= 0 && fsync(g.log.current_fd) < 0 && errno != EINVAL)
+    strerr_warnwusys("fsync ", g.log.path, "/current");
   _exit(VIGIL_EXIT_OK);
 }
 
@@ -186,7 +189,8 @@ static void loop(int selfpipe_fd)
       if (!tain_future(&g.retry_at)) drain();
       continue;
     }
-    if (reading && fds[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) read_input();
+    /* A stop signal handled just now means: read no more. */
+    if (reading && !g.stopping && fds[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) read_input();
     drain();
   }
 }
@@ -221,15 +225,20 @@ static char const *parse_options(int argc, char const *const *argv, unsigned int
 int main(int argc, char const *const *argv)
 {
   unsigned int size = SIZE_DEFAULT, keep = KEEP_DEFAULT;
-  static int const trapped[] = { SIGTERM, SIGALRM, 0 };
+  static int const trapped[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, 0 };
   char const *dir;
   int selfpipe_fd;
   g.prefix = "";
   dir = parse_options(argc, argv, &size, &keep);
+  daemon_sane_fds();
   g.prefix_len = strlen(g.prefix);
   if (g.prefix_len > PREFIX_MAX) strerr_dief(VIGIL_EXIT_USAGE, "prefix longer than 256 bytes");
   if (!g.line_max || g.line_max > LINE_MAX_LIMIT) strerr_dief(VIGIL_EXIT_USAGE, "-l must be between 1 and 65536");
-  if (size < sizeof g.header + g.line_max + 1) strerr_dief(VIGIL_EXIT_USAGE, "-s must hold at least one longest line (-l) with its stamp and prefix");
+  {
+    size_t stamp = g.stamp_kind == STAMP_TAI64N ? SVTIME_TAI64N_TEXT_SIZE + 1 : g.stamp_kind == STAMP_ISO8601 ? SVTIME_ISO8601_SIZE + 1 : 0;
+    if (size < stamp + g.prefix_len + g.line_max + 1)
+      strerr_dief(VIGIL_EXIT_USAGE, "-s must hold at least one longest line (-l) with its stamp and prefix");
+  }
   switch (logdir_open(&g.log, dir, size, keep)) {
     case 1: strerr_dief(VIGIL_EXIT_SYSTEM, "unable to lock ", dir, ": another logger runs on it");
     case -1: strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir);

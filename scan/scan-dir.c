@@ -42,6 +42,17 @@ static void remember_ignored(char const *name, char const *why)
   if (slot != SCAN_INDEX_NONE) service_at(slot)->generation = scan.generation;
 }
 
+/* A known dir seen under another name: a rename, unless the old name still
+   leads to it (a symlink alias, say). Then the real dir keeps or takes the
+   name, so removing the alias leaves the service alone. */
+static bool takes_the_name(struct service const *service, char const *name)
+{
+  struct stat old, old_link, new_link;
+  if (stat(service->name, &old) < 0 || old.st_dev != service->dev || old.st_ino != service->ino) return true;
+  if (lstat(name, &new_link) < 0 || lstat(service->name, &old_link) < 0) return false;
+  return S_ISLNK(old_link.st_mode) && !S_ISLNK(new_link.st_mode);
+}
+
 /* name exists and is a dir with this identity. */
 static void present(char const *name, struct stat const *st, enum arrival arrival)
 {
@@ -55,8 +66,11 @@ static void present(char const *name, struct stat const *st, enum arrival arriva
   if (slot != SCAN_INDEX_NONE) {
     struct service *service = service_at(slot);
     service->generation = scan.generation;
-    if (strcmp(service->name, name) && scan_table_rename(&scan.table, slot, name) < 0)
+    if (strcmp(service->name, name) && takes_the_name(service, name) && scan_table_rename(&scan.table, slot, name) < 0)
       strerr_warnwu("remember the new name ", name);
+    /* A rescan or an event is a chance for a waiting part: look again. */
+    for (int role = 0; role < PART_COUNT; role++)
+      if (service->parts[role].state == PART_PENDING) service_changed(slot, role);
     return;
   }
   slot = scan_table_add(&scan.table, SERVICE_DIR, name, st->st_dev, st->st_ino);

@@ -49,12 +49,31 @@ static char const *part_label(enum part_role role)
   return role == PART_LOG ? "/" SVDIR_LOG : "";
 }
 
+/* Is ./run there and executable? When not, errno says why: ENOENT (no
+   run), ENOEXEC (a run that is no executable file), anything else for a
+   dir we could not look into. */
 static bool part_runnable(uint32_t slot, enum part_role role)
 {
   char path[PATH_MAX];
   struct stat st;
   if (part_path(path, sizeof path, slot, role, SVDIR_RUN) < 0) return false;
-  return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
+  if (stat(path, &st) < 0) return false;
+  if (S_ISREG(st.st_mode) && !access(path, X_OK)) return true;
+  errno = ENOEXEC;
+  return false;
+}
+
+/* One warning per waiting part, saying why it waits. */
+static void warn_not_runnable(uint32_t slot, enum part_role role)
+{
+  struct service *service = service_at(slot);
+  struct part *part = &service->parts[role];
+  if (part->warned) return;
+  part->warned = true;
+  if (errno == ENOENT || errno == ENOEXEC)
+    strerr_warnw(scan.dir, "/", service->name, part_label(role), ": no executable run: not started until it has one");
+  else
+    strerr_warnwusys("look into ", scan.dir, "/", service->name, part_label(role), " (not started until it can)");
 }
 
 static void part_watch(uint32_t slot, enum part_role role, uint32_t mask)
@@ -64,7 +83,8 @@ static void part_watch(uint32_t slot, enum part_role role, uint32_t mask)
   if (part_path(path, sizeof path, slot, role, 0) < 0) return;
   watch = inotify_add_watch(scan.inotify_fd, path, mask);
   if (watch < 0) {
-    strerr_warnwusys("watch ", scan.dir, "/", path);
+    /* A dir we cannot read was warned about already; rescans try again. */
+    if (!service_at(slot)->parts[role].warned) strerr_warnwusys("watch ", scan.dir, "/", path);
     return;
   }
   /* Watching a dir twice (a log/ that is a symlink to its parent, say) gives the same wd. */
@@ -197,8 +217,7 @@ void part_check_log(uint32_t slot)
     log_start(slot);
     return;
   }
-  if (!log->warned) strerr_warnw(scan.dir, "/", path, " has no executable run: no logger until it has one");
-  log->warned = true;
+  warn_not_runnable(slot, PART_LOG);
   part_pending(slot, PART_LOG);
 }
 
@@ -220,11 +239,7 @@ void service_appeared(uint32_t slot, bool at_once)
     main_start(slot);
     return;
   }
-  if (at_once) {
-    struct part *part = &service_at(slot)->parts[PART_MAIN];
-    strerr_warnw(scan.dir, "/", service_at(slot)->name, ": no executable run: not started until it has one");
-    part->warned = true;
-  }
+  if (at_once) warn_not_runnable(slot, PART_MAIN);
   part_pending(slot, PART_MAIN);
 }
 
@@ -330,9 +345,7 @@ static void part_due(uint32_t slot, enum part_role role)
       return;
     case PART_PENDING:
       if (!part_runnable(slot, role)) {
-        if (!part->warned)
-          strerr_warnw(scan.dir, "/", service->name, part_label(role), ": no executable run: not started until it has one");
-        part->warned = true;
+        warn_not_runnable(slot, role);
         return;
       }
       if (role == PART_MAIN) main_start(slot);
