@@ -20,6 +20,13 @@ static struct {
   struct rlimit limit;
 } child_fd_limit;
 
+static uint64_t child_blocked;
+
+void spawn_set_child_blocked(uint64_t mask)
+{
+  child_blocked = mask;
+}
+
 void spawn_set_child_fd_limit(struct rlimit const *limit)
 {
   child_fd_limit.set = true;
@@ -51,7 +58,7 @@ static void __attribute__((noreturn))
 become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, volatile int *exec_error)
 {
   struct kernel_sigaction default_action = { .handler = SIG_DFL };
-  uint64_t empty = 0;
+  uint64_t blocked = child_blocked;
   for (int sig = 1; sig <= KERNEL_NSIG; sig++)
     if (sig != SIGKILL && sig != SIGSTOP)
       syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
@@ -59,7 +66,7 @@ become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, v
   if (child_fd_limit.set) syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &child_fd_limit.limit, NULL);
   for (unsigned int i = 0; i < nfds; i++)
     if (fds[i].source != fds[i].target && dup2(fds[i].source, fds[i].target) < 0) goto fail;
-  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, sizeof empty);
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &blocked, NULL, sizeof blocked);
   execve(argv[0], (char *const *)argv, environ);
 fail:
   *exec_error = errno;

@@ -3,6 +3,7 @@
 #ifndef VIGIL_SPAWN_H
 #define VIGIL_SPAWN_H
 
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -21,8 +22,13 @@ void spawn_seal_inherited_fds(void);
    daemon that closes every fd up to the limit would crawl). */
 void spawn_set_child_fd_limit(struct rlimit const *limit);
 
+/* Children start with these signals blocked instead of none (a bit mask,
+   1 << (signal - 1)). The scanner blocks those it sends to supervisors, so
+   one sent before the supervisor has trapped it waits instead of killing it. */
+void spawn_set_child_blocked(uint64_t mask);
+
 /* Start argv[0] (a path) with default signal dispositions, an empty signal
-   mask, its own session, the parent's fds 0-2 except where fds says
+   mask (see spawn_set_child_blocked), its own session, the parent's fds 0-2 except where fds says
    otherwise, and nothing else: every other fd of the parent must be
    close-on-exec. vfork, so no page of the parent is copied and an exec
    failure is known at once. Returns 0 and sets *pid, or an errno value. */

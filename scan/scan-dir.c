@@ -130,14 +130,12 @@ void scan_full(void)
 
 void scan_dir_lost(void)
 {
-  if (scan.dir_watch >= 0) {
+  if (!scan.dir_gone)
     strerr_warnw(scan.dir, " is gone: its services keep running; looking for it again every second");
-    inotify_rm_watch(scan.inotify_fd, scan.dir_watch);
-  }
+  scan.dir_gone = true;
+  if (scan.dir_watch >= 0) inotify_rm_watch(scan.inotify_fd, scan.dir_watch);
   scan.dir_watch = -1;
-  scan.has_next_rescan = true;
-  tain_copynow(&scan.next_rescan);
-  scan_after_ms(&scan.next_rescan, DEGRADED_RESCAN_MS);
+  scan_schedule_rescan();
 }
 
 struct batch {

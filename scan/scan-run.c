@@ -12,7 +12,9 @@
 
 #include <skalibs/strerr.h>
 
+#include "procstat.h"
 #include "spawn.h"
+#include "svstatus.h"
 #include "svdir.h"
 #include "scan.h"
 
@@ -129,6 +131,40 @@ static void close_pipe(uint32_t slot)
     if (service->pipe[end] >= 0) close(service->pipe[end]);
     service->pipe[end] = -1;
   }
+}
+
+/* The supervisor of a part died: remember the run it may have left
+   (kept from an earlier death when the status cannot be read now). A
+   successor adopts it; if the dir goes first, stop_orphan stops it. */
+static void note_orphan(uint32_t slot, enum part_role role)
+{
+  char path[PATH_MAX];
+  struct svstatus status;
+  struct part *part = &service_at(slot)->parts[role];
+  int dirfd;
+  if (part_path(path, sizeof path, slot, role, 0) < 0) return;
+  dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) return;
+  if (svstatus_read(dirfd, &status) > 0 && status.format == SVSTATUS_FORMAT_VIGIL
+      && status.state == SVSTATUS_RUN && status.pid && status.pid_start_time) {
+    part->orphan = (pid_t)status.pid;
+    part->orphan_start_time = status.pid_start_time;
+  }
+  close(dirfd);
+}
+
+/* A dir removed while its supervisor was dead: nobody will adopt what it
+   left running, so stop that here (TERM, then CONT), if it is still the
+   same process. */
+static void stop_orphan(uint32_t slot, enum part_role role)
+{
+  struct part *part = &service_at(slot)->parts[role];
+  uint64_t start_time;
+  if (part->orphan > 0 && !procstat_start_time(part->orphan, &start_time) && start_time == part->orphan_start_time) {
+    kill(part->orphan, SIGTERM);
+    kill(part->orphan, SIGCONT);
+  }
+  part->orphan = 0;
 }
 
 /* Start vigil-supervise on a part. The service's stdout is the pipe's write
@@ -267,6 +303,7 @@ static void drain_logger(uint32_t slot)
   if (service->pipe[1] >= 0) close(service->pipe[1]);
   service->pipe[1] = -1;
   if (service->parts[PART_LOG].pid <= 0) {
+    stop_orphan(slot, PART_LOG);
     finalize(slot);
     return;
   }
@@ -289,7 +326,10 @@ void service_remove(uint32_t slot)
     part_unwatch(slot, role);
   }
   if (service->parts[PART_MAIN].pid > 0) kill(service->parts[PART_MAIN].pid, SIGTERM);
-  else drain_logger(slot);
+  else {
+    stop_orphan(slot, PART_MAIN);
+    drain_logger(slot);
+  }
 }
 
 static void part_died(uint32_t slot, enum part_role role)
@@ -298,7 +338,10 @@ static void part_died(uint32_t slot, enum part_role role)
   struct part *part = &service->parts[role];
   tain restart;
   scan_table_set_pid(&scan.table, slot, role, 0);
+  note_orphan(slot, role);
   if (service->removing) {
+    /* Killed rather than stopped: what it ran must not outlive the dir. */
+    stop_orphan(slot, role);
     if (role == PART_MAIN) drain_logger(slot);
     else if (service->parts[PART_MAIN].pid <= 0) finalize(slot);
     return;

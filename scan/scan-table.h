@@ -37,6 +37,10 @@ struct part {
   tain deadline;          /* PENDING: end of grace; READY without pid: restart;
                              log of a removed service: end of its drain */
   tain last_start;
+  /* What its supervisor left running when it died, until a successor
+     adopts it: stopped by the scanner if the dir goes meanwhile. */
+  pid_t orphan;
+  uint64_t orphan_start_time;
 };
 
 enum service_kind {

@@ -28,7 +28,9 @@ struct scan_state {
   unsigned int grace_ms;
   unsigned int rescan_ms;       /* 0: never */
   int inotify_fd;
-  int dir_watch;                /* watch on DIR, or -1 when DIR is gone */
+  int dir_watch;                /* watch on DIR, or -1 */
+  bool dir_watch_warned;
+  bool dir_gone;                /* DIR was removed or moved away: its services keep running */
   bool stopping;                /* SIGTERM: bring everything down, then exit */
   uint32_t generation;          /* of the last full scan */
   tain next_rescan;             /* when rescan_ms or degraded */
@@ -42,6 +44,7 @@ extern struct scan_state scan;
 void scan_full(void);
 void scan_inotify_events(void);
 void scan_dir_lost(void);
+void scan_schedule_rescan(void);
 
 /* scan-run.c: supervisors */
 void service_appeared(uint32_t slot, bool at_once);

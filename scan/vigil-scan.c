@@ -100,36 +100,37 @@ static void raise_fd_limit(void)
   setrlimit(RLIMIT_NOFILE, &limit);
 }
 
+/* Without a watch on DIR, changes are seen by rescans every second. */
 static void watch_dir(void)
 {
   scan.dir_watch = inotify_add_watch(scan.inotify_fd, ".", WATCH_DIR);
-  if (scan.dir_watch < 0) {
+  if (scan.dir_watch < 0 && !scan.dir_watch_warned)
     strerr_warnwusys("watch ", scan.dir, " (rescanning every second instead)");
-    scan_dir_lost();
-  }
+  scan.dir_watch_warned = scan.dir_watch < 0;
 }
 
-static void schedule_rescan(void)
+void scan_schedule_rescan(void)
 {
-  scan.has_next_rescan = scan.rescan_ms > 0;
+  unsigned int ms = scan.dir_gone || scan.dir_watch < 0 ? DEGRADED_RESCAN_MS : scan.rescan_ms;
+  scan.has_next_rescan = ms > 0 && !scan.stopping;
   if (!scan.has_next_rescan) return;
   tain_copynow(&scan.next_rescan);
-  scan_after_ms(&scan.next_rescan, scan.rescan_ms);
+  scan_after_ms(&scan.next_rescan, ms);
 }
 
-/* A periodic rescan, or, while DIR is gone, a look for its return. */
+/* A periodic rescan, a look for DIR's return, or a retry of its watch. */
 static void rescan(void)
 {
-  if (scan.dir_watch < 0) {
+  if (scan.dir_gone) {
     if (chdir(scan.dir_path) < 0) {
-      scan_dir_lost();
+      scan_schedule_rescan();
       return;
     }
     strerr_warnw(scan.dir, " is back: rescanning");
-    watch_dir();
-    if (scan.dir_watch < 0) return;
+    scan.dir_gone = false;
   }
-  schedule_rescan();
+  if (scan.dir_watch < 0) watch_dir();
+  scan_schedule_rescan();
   scan_full();
 }
 
@@ -214,6 +215,8 @@ static void setup(void)
   if (!scan.dir_path) strerr_diefusys(VIGIL_EXIT_SYSTEM, "resolve ", scan.dir);
   if (chdir(scan.dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", scan.dir);
   raise_fd_limit();
+  /* What we send supervisors waits until they have trapped it. */
+  spawn_set_child_blocked(1ULL << (SIGTERM - 1) | 1ULL << (SIGHUP - 1) | 1ULL << (SIGUSR1 - 1) | 1ULL << (SIGINT - 1));
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   selfpipe_fd = daemon_trap(trapped);
@@ -239,7 +242,7 @@ int main(int argc, char const *const *argv)
   scan.dir = argv[options.ind];
   setup();
   watch_dir();
-  schedule_rescan();
+  scan_schedule_rescan();
   scan_full();
   loop();
 }

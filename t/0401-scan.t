@@ -96,6 +96,16 @@ svc -t sv/late
 wait_until 5 pid_changed sv/late "$pid"
 wait_until 5 file_has late.log "late line"; ok "late log/: output reaches it from the service's next start" [ $? = 0 ]
 
+# --- a dir removed just after its supervisor was killed: the service still goes ---
+mkservice sv/.orphan "exec sleep 1000"
+mv sv/.orphan sv/orphan
+wait_until 5 is_up sv/orphan
+pid=$(svpid sv/orphan)
+track "$pid"
+sup=$(ps -o pid=,args= --ppid "$scanner" | awk '$3 == "orphan" {print $1}')
+kill -KILL "$sup"; rm -rf sv/orphan
+wait_until 5 dead "$pid"; ok "service of a dir removed while its supervisor was dead is stopped" [ $? = 0 ]
+
 # --- rescan signals change nothing when nothing changed ---
 pid=$(svpid sv/atomic)
 kill -HUP "$scanner"; kill -ALRM "$scanner"
