@@ -29,6 +29,9 @@
 /* One read takes what the pipe holds, up to this: one clock read, one
    stamp format and (mostly) one write for all its lines. */
 #define READ_SIZE (128 * 1024)
+/* Told to stop with half a line read: read on to its newline for at most
+   this long, so a restart of the logger does not cut the line in two. */
+#define STOP_LINE_WAIT_MS 1000
 /* A full disk or an I/O error: retry after this, doubling up to the max. */
 #define RETRY_MIN_MS 50
 #define RETRY_MAX_MS 5000
@@ -51,6 +54,7 @@ static struct {
   size_t input_start, input_end;
   bool input_eof;
   bool stopping;              /* SIGTERM: write what was read, read no more */
+  tain stop_deadline;         /* ... but first finish a half-read line, until then */
   bool stuck;                 /* output failed: retry at retry_at */
   bool warned;
   unsigned int retry_ms;
@@ -129,10 +133,16 @@ static void read_input(void)
   make_header();
 }
 
+/* Stopping, but a half-read line may still get its newline in time. */
+static bool finishing_line(void)
+{
+  return g.stopping && g.input_start < g.input_end && tain_future(&g.stop_deadline);
+}
+
 /* Push what we have to disk; on failure, say so once and retry later. */
 static void drain(void)
 {
-  bool all = g.input_eof || g.stopping;
+  bool all = g.input_eof || (g.stopping && !finishing_line());
   if (frame(all) < 0 || logdir_flush(&g.log) < 0) {
     if (!g.warned) strerr_warnwusys("write to ", g.log.path, " (keeping the data, retrying)");
     g.warned = true;
@@ -160,6 +170,12 @@ static void handle_signals(void)
         if (!g.stuck && logdir_rotate(&g.log) < 0) strerr_warnwusys("rotate ", g.log.path);
         break;
       default: /* SIGTERM, and any other asking to stop: never die holding data */
+        if (!g.stopping) {
+          tain delta;
+          tain_now_g();
+          tain_from_millisecs(&delta, STOP_LINE_WAIT_MS);
+          tain_add_g(&g.stop_deadline, &delta);
+        }
         g.stopping = true;
         break;
     }
@@ -180,8 +196,8 @@ static void loop(int selfpipe_fd)
       { .fd = selfpipe_fd, .events = IOPAUSE_READ },
       { .fd = 0, .events = IOPAUSE_READ },
     };
-    bool reading = !g.stuck && !g.input_eof && !g.stopping;
-    tain deadline = g.stuck ? g.retry_at : tain_infinite;
+    bool reading = !g.stuck && !g.input_eof && (!g.stopping || finishing_line());
+    tain deadline = g.stuck ? g.retry_at : g.stopping ? g.stop_deadline : tain_infinite;
     if ((g.input_eof || g.stopping) && !g.stuck && g.input_start == g.input_end && !g.log.buffered) finish();
     if (iopause_g(fds, reading ? 2 : 1, &deadline) < 0 && errno != EINTR) strerr_warnwusys("iopause");
     if (fds[0].revents & IOPAUSE_READ) handle_signals();
@@ -189,8 +205,8 @@ static void loop(int selfpipe_fd)
       if (!tain_future(&g.retry_at)) drain();
       continue;
     }
-    /* A stop signal handled just now means: read no more. */
-    if (reading && !g.stopping && fds[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) read_input();
+    /* Told to stop just now, with no half line to finish: read no more. */
+    if (reading && (!g.stopping || finishing_line()) && fds[1].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT)) read_input();
     drain();
   }
 }
