@@ -36,6 +36,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' TERM INT HUP
 
 # make_services COUNT [logged]: $work/sv/s0 ... with probe-service as
 # ./run, and as log/run too when "logged".
