@@ -33,6 +33,7 @@
 /* Control bytes read per wakeup; more simply wait for the next one. */
 #define CONTROL_READ_MAX 64
 /* PROG names the service in every message: "vigil-supervise DIR". */
+#define PROG_PREFIX "vigil-supervise "
 #define PROG_MAX 256
 
 char const *PROG = "vigil-supervise";
@@ -384,11 +385,11 @@ static void take_lock(void)
 
 static void set_prog(char const *dir)
 {
-  size_t len = strlen(dir);
-  if (len > PROG_MAX - sizeof "vigil-supervise ") len = PROG_MAX - sizeof "vigil-supervise ";
-  memcpy(g.prog, "vigil-supervise ", sizeof "vigil-supervise ");
-  memcpy(g.prog + sizeof "vigil-supervise " - 1, dir, len);
-  g.prog[sizeof "vigil-supervise " - 1 + len] = 0;
+  size_t prefix = sizeof PROG_PREFIX - 1, len = strlen(dir);
+  if (len > PROG_MAX - prefix - 1) len = PROG_MAX - prefix - 1;
+  memcpy(g.prog, PROG_PREFIX, prefix);
+  memcpy(g.prog + prefix, dir, len);
+  g.prog[prefix + len] = 0;
   PROG = g.prog;
 }
 
