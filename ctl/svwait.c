@@ -14,6 +14,7 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 
+#include "deadline.h"
 #include "exitcode.h"
 #include "svpaths.h"
 #include "svstatus.h"
@@ -112,11 +113,7 @@ int main(int argc, char const *const *argv)
   if (inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
   tain_now_set_stopwatch_g();
   deadline = tain_infinite;
-  if (timeout_ms) {
-    tain delta;
-    tain_from_millisecs(&delta, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
-    tain_add_g(&deadline, &delta);
-  }
+  if (timeout_ms) deadline_in_ms(&deadline, timeout_ms);
   for (;;) {
     iopause_fd x = { .fd = inotify_fd, .events = IOPAUSE_READ };
     int all = 1;

@@ -14,6 +14,7 @@
 #include <skalibs/types.h>
 
 #include "daemon.h"
+#include "deadline.h"
 #include "exitcode.h"
 #include "svtime.h"
 #include "logdir.h"
@@ -149,11 +150,7 @@ static void drain(void)
     g.stuck = true;
     g.retry_ms = g.retry_ms ? (g.retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : g.retry_ms * 2) : RETRY_MIN_MS;
     tain_now_g();
-    {
-      tain delta;
-      tain_from_millisecs(&delta, (int)g.retry_ms);
-      tain_add_g(&g.retry_at, &delta);
-    }
+    deadline_in_ms(&g.retry_at, g.retry_ms);
     return;
   }
   if (g.warned) strerr_warnw("writing to ", g.log.path, " again");
@@ -171,10 +168,8 @@ static void handle_signals(void)
         break;
       default: /* SIGTERM, and any other asking to stop: never die holding data */
         if (!g.stopping) {
-          tain delta;
           tain_now_g();
-          tain_from_millisecs(&delta, STOP_LINE_WAIT_MS);
-          tain_add_g(&g.stop_deadline, &delta);
+          deadline_in_ms(&g.stop_deadline, STOP_LINE_WAIT_MS);
         }
         g.stopping = true;
         break;

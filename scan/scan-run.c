@@ -12,6 +12,7 @@
 
 #include <skalibs/strerr.h>
 
+#include "deadline.h"
 #include "procstat.h"
 #include "spawn.h"
 #include "svstatus.h"
@@ -102,17 +103,10 @@ static void part_unwatch(uint32_t slot, enum part_role role)
   scan_table_set_watch(&scan.table, slot, role, -1);
 }
 
-void scan_after_ms(tain *deadline, unsigned int ms)
-{
-  tain delta;
-  tain_from_millisecs(&delta, (int)ms);
-  tain_add_g(deadline, &delta);
-}
-
 static void part_deadline_in(uint32_t slot, enum part_role role, unsigned int ms)
 {
   tain deadline;
-  scan_after_ms(&deadline, ms);
+  deadline_in_ms(&deadline, ms);
   scan_table_set_deadline(&scan.table, slot, role, &deadline);
 }
 
@@ -351,12 +345,7 @@ static void part_died(uint32_t slot, enum part_role role)
     return;
   }
   /* Throttled: a supervisor that cannot start must not spin. */
-  restart = part->last_start;
-  {
-    tain delta;
-    tain_from_millisecs(&delta, SUPERVISOR_RESTART_MS);
-    tain_add(&restart, &restart, &delta);
-  }
+  deadline_after_ms(&restart, &part->last_start, SUPERVISOR_RESTART_MS);
   scan_table_set_deadline(&scan.table, slot, role, &restart);
 }
 

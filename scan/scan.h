@@ -54,7 +54,4 @@ void service_deadlines(void);
 void service_reap(void);
 void part_check_log(uint32_t slot);
 
-/* tiny shared helpers */
-void scan_after_ms(tain *deadline, unsigned int ms);
-
 #endif

@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "exitcode.h"
 #include "spawn.h"
+#include "deadline.h"
 #include "scan.h"
 
 #define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] DIR"
@@ -114,8 +115,7 @@ void scan_schedule_rescan(void)
   unsigned int ms = scan.dir_gone || scan.dir_watch < 0 ? DEGRADED_RESCAN_MS : scan.rescan_ms;
   scan.has_next_rescan = ms > 0 && !scan.stopping;
   if (!scan.has_next_rescan) return;
-  tain_copynow(&scan.next_rescan);
-  scan_after_ms(&scan.next_rescan, ms);
+  deadline_in_ms(&scan.next_rescan, ms);
 }
 
 /* A periodic rescan, a look for DIR's return, or a retry of its watch. */

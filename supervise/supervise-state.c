@@ -3,19 +3,13 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "deadline.h"
 #include "supervise-state.h"
 
 static void emit(struct supervise_actions *out, enum supervise_action_type type, int signal)
 {
   if (out->count < SUPERVISE_ACTIONS_MAX)
     out->list[out->count++] = (struct supervise_action){ type, signal };
-}
-
-static void after_ms(tain *deadline, tain const *from, unsigned int ms)
-{
-  tain delta;
-  tain_from_millisecs(&delta, (int)ms);
-  tain_add(deadline, from, &delta);
 }
 
 unsigned int supervise_restart_delay_ms(unsigned int crashes)
@@ -55,7 +49,7 @@ static void send_down(struct supervise_state *state, struct supervise_clock cons
   state->term_sent = true;
   if (state->config.timeout_kill_ms && !state->kill_armed) {
     state->kill_armed = true;
-    after_ms(&state->kill_at, &now->monotonic, state->config.timeout_kill_ms);
+    deadline_after_ms(&state->kill_at, &now->monotonic, state->config.timeout_kill_ms);
   }
 }
 
@@ -71,14 +65,14 @@ static void after_stop(struct supervise_state *state, struct supervise_clock con
     return;
   }
   if (state->want != WANT_UP) return;
-  after_ms(&stable_at, &state->started_at, RESTART_MIN_INTERVAL_MS);
+  deadline_after_ms(&stable_at, &state->started_at, RESTART_MIN_INTERVAL_MS);
   if (!tain_less(&now->monotonic, &stable_at)) {
     state->crashes = 0;
     start_run(state, now, out);
     return;
   }
   state->crashes++;
-  after_ms(&state->restart_at, &state->started_at, supervise_restart_delay_ms(state->crashes));
+  deadline_after_ms(&state->restart_at, &state->started_at, supervise_restart_delay_ms(state->crashes));
   if (!tain_less(&now->monotonic, &state->restart_at)) {
     start_run(state, now, out);
     return;
@@ -192,7 +186,7 @@ static void on_finish_spawned(struct supervise_state *state, pid_t pid, struct s
   state->finish_pid = pid;
   state->finish_kill_armed = state->config.timeout_finish_ms != 0;
   if (state->finish_kill_armed)
-    after_ms(&state->finish_kill_at, &now->monotonic, state->config.timeout_finish_ms);
+    deadline_after_ms(&state->finish_kill_at, &now->monotonic, state->config.timeout_finish_ms);
 }
 
 static void on_finish_exited(struct supervise_state *state, int wait_status,
@@ -261,7 +255,7 @@ void supervise_step(struct supervise_state *state, struct supervise_event const 
       /* It ran before we came: its death is no crash of a fresh start. */
       {
         tain interval;
-        tain_from_millisecs(&interval, RESTART_MIN_INTERVAL_MS);
+        deadline_after_ms(&interval, &tain_zero, RESTART_MIN_INTERVAL_MS);
         tain_sub(&state->started_at, &now->monotonic, &interval);
       }
       break;
