@@ -10,7 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
+#include <skalibs/types.h>
 
 #include "deadline.h"
 #include "procstat.h"
@@ -127,6 +130,71 @@ static void close_pipe(uint32_t slot)
   }
 }
 
+/* Does child hold the file (dev, ino) as its fd, or as its cwd when fd < 0? */
+static bool child_holds(pid_t child, int fd, dev_t dev, ino_t ino)
+{
+  char path[64] = "/proc/";
+  size_t used = 6;
+  struct stat st;
+  used += uint64_fmt(path + used, (uint64_t)child);
+  if (fd < 0) memcpy(path + used, "/cwd", 5);
+  else {
+    memcpy(path + used, "/fd/", 4);
+    used += 4;
+    path[used + uint_fmt(path + used, (unsigned int)fd)] = 0;
+  }
+  return !stat(path, &st) && st.st_dev == dev && st.st_ino == ino;
+}
+
+/* The status is gone with its dir (removed as its supervisor died), so
+   find what the supervisor left among our children (we are their
+   subreaper) by what it was given: the pipe as stdin (a logger) or as
+   stdout (a logged service), else the service dir as cwd. Rare and
+   bounded by our number of children. */
+static void find_orphan(uint32_t slot, enum part_role role)
+{
+  struct service *service = service_at(slot);
+  struct part *part = &service->parts[role];
+  int pipe_end = service->pipe[role == PART_LOG ? 0 : 1];
+  int fd = role == PART_LOG ? 0 : 1;
+  dev_t dev = service->dev;
+  ino_t ino = service->ino;
+  char path[64] = "/proc/";
+  stralloc children = STRALLOC_ZERO;
+  size_t used = 6;
+  pid_t self = getpid();
+  if (pipe_end >= 0) {
+    struct stat st;
+    if (fstat(pipe_end, &st) < 0) return;
+    dev = st.st_dev;
+    ino = st.st_ino;
+  } else if (role == PART_MAIN) fd = -1;
+  else return;
+  used += uint64_fmt(path + used, (uint64_t)self);
+  memcpy(path + used, "/task/", 6);
+  used += 6;
+  used += uint64_fmt(path + used, (uint64_t)self);
+  memcpy(path + used, "/children", 10);
+  if (!openslurpclose(&children, path) || !stralloc_0(&children)) {
+    stralloc_free(&children);
+    return;
+  }
+  for (char *p = children.s; *p;) {
+    uint64_t pid, start_time;
+    size_t len = uint64_scan(p, &pid);
+    if (!len) break;
+    p += len;
+    while (*p == ' ') p++;
+    if (scan_table_find_pid(&scan.table, (pid_t)pid) != SCAN_INDEX_NONE) continue;
+    if (!child_holds((pid_t)pid, fd, dev, ino)) continue;
+    if (procstat_start_time((pid_t)pid, &start_time) < 0) continue;
+    part->orphan = (pid_t)pid;
+    part->orphan_start_time = start_time;
+    break;
+  }
+  stralloc_free(&children);
+}
+
 /* The supervisor of a part died: remember the run it may have left
    (kept from an earlier death when the status cannot be read now). A
    successor adopts it; if the dir goes first, stop_orphan stops it. */
@@ -136,15 +204,19 @@ static void note_orphan(uint32_t slot, enum part_role role)
   struct svstatus status;
   struct part *part = &service_at(slot)->parts[role];
   int dirfd;
+  int readable = 0;
   if (part_path(path, sizeof path, slot, role, 0) < 0) return;
   dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd < 0) return;
-  if (svstatus_read(dirfd, &status) > 0 && status.format == SVSTATUS_FORMAT_VIGIL
-      && status.state == SVSTATUS_RUN && status.pid && status.pid_start_time) {
-    part->orphan = (pid_t)status.pid;
-    part->orphan_start_time = status.pid_start_time;
+  if (dirfd >= 0) {
+    readable = svstatus_read(dirfd, &status) > 0;
+    if (readable && status.format == SVSTATUS_FORMAT_VIGIL
+        && status.state == SVSTATUS_RUN && status.pid && status.pid_start_time) {
+      part->orphan = (pid_t)status.pid;
+      part->orphan_start_time = status.pid_start_time;
+    }
+    close(dirfd);
   }
-  close(dirfd);
+  if (!readable && !part->orphan) find_orphan(slot, role);
 }
 
 /* A dir removed while its supervisor was dead: nobody will adopt what it

@@ -106,6 +106,29 @@ sup=$(ps -o pid=,args= --ppid "$scanner" | awk '$3 == "orphan" {print $1}')
 kill -KILL "$sup"; rm -rf sv/orphan
 wait_until 5 dead "$pid"; ok "service of a dir removed while its supervisor was dead is stopped" [ $? = 0 ]
 
+# The same when the status was gone before the scanner could read it: the
+# scanner finds the orphan by its cwd (unlogged) or by the pipe (logged).
+mkservice sv/.bare "exec sleep 1000"
+mkservice sv/.piped "exec sleep 1000"
+mkservice sv/.piped/log "exec sleep 1000"
+mv sv/.bare sv/bare; mv sv/.piped sv/piped
+for name in bare piped piped/log; do
+  wait_until 5 is_up "sv/$name"
+done
+for name in bare piped piped/log; do
+  pid=$(svpid "sv/$name"); track "$pid"
+  eval "pid_$(echo $name | tr / _)=$pid"
+done
+for name in bare piped; do
+  sup=$(ps -o pid=,args= --ppid "$scanner" | awk -v n="$name" '$3 == n {print $1}')
+  rm -f "sv/$name/supervise/status" "sv/$name/log/supervise/status"
+  kill -KILL "$sup"
+  wait_until 5 dead "$sup"
+  rm -rf "sv/$name"
+done
+wait_until 5 dead "$pid_bare"; ok "status gone too: the unlogged orphan is found by its cwd and stopped" [ $? = 0 ]
+wait_until 5 dead "$pid_piped"; ok "status gone too: the logged orphan is found by its stdout pipe and stopped" [ $? = 0 ]
+
 # --- rescan signals change nothing when nothing changed ---
 pid=$(svpid sv/atomic)
 kill -HUP "$scanner"; kill -ALRM "$scanner"
