@@ -9,12 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 
 #include "svdir.h"
 #include "scan.h"
 
-/* Large enough that the two halves of a rename arrive in one read. */
+/* Large: fewer reads when thousands of dirs change at once. */
 #define EVENT_BUFFER_SIZE (256 * 1024)
 /* Names of the scan dir touched by one batch of events. */
 #define BATCH_NAMES_MAX 4096
@@ -164,6 +165,11 @@ static void on_part_event(struct inotify_event const *event)
   service_changed(slot, role);
 }
 
+/* Names gone in the events read so far, NUL-terminated one after the
+   other: removals wait until the queue is drained, so a rename whose two
+   halves land in different reads is still seen as a rename. */
+static stralloc gone_names = STRALLOC_ZERO;
+
 /* Renamed-in and created names first, so a rename's new name is known
    before its old one is taken for a removal. */
 static void settle(struct batch *batch)
@@ -174,8 +180,20 @@ static void settle(struct batch *batch)
     if (!batch->names[i].gone) present(batch->names[i].name, &st, batch->names[i].arrival);
   }
   for (unsigned int i = 0; i < batch->count; i++)
-    if (batch->names[i].gone) absent(batch->names[i].name);
+    if (batch->names[i].gone && !stralloc_catb(&gone_names, batch->names[i].name, strlen(batch->names[i].name) + 1))
+      absent(batch->names[i].name);
   batch->count = 0;
+}
+
+/* A name may have come back since (a new dir under it): present() saw to
+   that, so only a name that is still no dir is a removal. */
+static void settle_gone(void)
+{
+  for (size_t at = 0; at < gone_names.len; at += strlen(gone_names.s + at) + 1) {
+    struct stat st;
+    if (!examine(gone_names.s + at, &st)) absent(gone_names.s + at);
+  }
+  gone_names.len = 0;
 }
 
 static int on_dir_event(struct inotify_event const *event, struct batch *batch)
@@ -211,6 +229,7 @@ void scan_inotify_events(void)
     /* Names point into the buffer: settle before reading more. */
     settle(&batch);
   }
+  settle_gone();
   if (lost) scan_dir_lost();
   else if (overflow) scan_full();
 }

@@ -129,6 +129,24 @@ done
 wait_until 5 dead "$pid_bare"; ok "status gone too: the unlogged orphan is found by its cwd and stopped" [ $? = 0 ]
 wait_until 5 dead "$pid_piped"; ok "status gone too: the logged orphan is found by its stdout pipe and stopped" [ $? = 0 ]
 
+# --- a rename whose two inotify events land in different reads ---
+# The scanner reads 256 KiB of events at a time; each event here is 32
+# bytes, so 8191 mkdirs put MOVED_FROM last in one read, MOVED_TO first in
+# the next. Stopped meanwhile, the scanner finds them all queued.
+mkservice sv/.split "exec sleep 1000"
+mv sv/.split sv/split
+wait_until 5 is_up sv/split
+pid=$(svpid sv/split)
+kill -STOP "$scanner"
+mkdir sv/.many
+seq -f "sv/.d%07g" 1 8190 | xargs mkdir
+mv sv/split sv/spl2
+kill -CONT "$scanner"
+wait_until 5 eval '[ "$(svpid sv/spl2)" = "$pid" ]'; ok "a rename split across two reads keeps the service" [ $? = 0 ]
+seq -f "sv/.d%07g" 1 8190 | xargs rmdir; rmdir sv/.many
+wait_until 2 dead "$pid" && alive=0 || alive=1
+is "$alive" 1 "and does not stop it"
+
 # --- rescan signals change nothing when nothing changed ---
 pid=$(svpid sv/atomic)
 kill -HUP "$scanner"; kill -ALRM "$scanner"
