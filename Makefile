@@ -28,7 +28,7 @@ HELPER_SRC := $(wildcard t/helpers/*.c)
 
 SUPERVISE_SRC := supervise/supervise-state.c supervise/supervise-spawn.c
 SCAN_SRC := scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
-LOG_SRC := log/logdir.c
+LOG_SRC := log/logdir.c log/select.c
 
 # One variant per build flavour: normal (static) and asan (dynamic, sanitized).
 define variant

@@ -18,8 +18,9 @@
 #include "exitcode.h"
 #include "svtime.h"
 #include "logdir.h"
+#include "select.h"
 
-#define USAGE "vigil-log [ -t | -T ] [ -p PREFIX ] [ -s BYTES ] [ -n COUNT ] [ -l MAX ] LOGDIR"
+#define USAGE "vigil-log [ -t | -T ] [ -p PREFIX ] [ -s BYTES ] [ -n COUNT ] [ -l MAX ] [ -i REGEX | -x REGEX ]... LOGDIR"
 /* multilog's and s6-log's sizes: 1 MiB current, 10 archives. */
 #define SIZE_DEFAULT (1024 * 1024)
 #define KEEP_DEFAULT 10
@@ -50,8 +51,10 @@ static struct {
   char header[SVTIME_TAI64N_TEXT_SIZE + SVTIME_ISO8601_SIZE + 1 + PREFIX_MAX];
   size_t header_len;
   struct svtime last_stamp;
-  /* Input read and not yet framed; a partial line waits here for the rest. */
-  char input[LINE_MAX_LIMIT + READ_SIZE];
+  struct select select;       /* -i, -x: which lines are logged */
+  /* Input read and not yet framed; a partial line waits here for the rest.
+     One byte more than is ever read: a line's end can be made a NUL. */
+  char input[LINE_MAX_LIMIT + READ_SIZE + 1];
   size_t input_start, input_end;
   bool input_eof;
   bool stopping;              /* SIGTERM: write what was read, read no more */
@@ -99,6 +102,10 @@ static int frame(bool all)
     char const *newline = memchr(start, '\n', scan);
     size_t content = newline ? (size_t)(newline - start) : (available > g.line_max ? g.line_max : available);
     if (!newline && available <= g.line_max && !all) break;  /* wait for the rest */
+    if (!select_keeps(&g.select, g.input + g.input_start, content)) {
+      g.input_start += content + (newline ? 1 : 0);
+      continue;
+    }
     if (logdir_make_room(&g.log, g.header_len + content + 1) < 0) return -1;
     logdir_append(&g.log, g.header, g.header_len);
     logdir_append(&g.log, start, content);
@@ -118,7 +125,7 @@ static void read_input(void)
     g.input_end -= g.input_start;
     g.input_start = 0;
   }
-  len = read(0, g.input + g.input_end, sizeof g.input - g.input_end);
+  len = read(0, g.input + g.input_end, sizeof g.input - 1 - g.input_end);
   if (len < 0) {
     if (errno != EINTR && errno != EAGAIN) {
       strerr_warnwusys("read stdin");
@@ -213,11 +220,22 @@ static unsigned int option_uint(char const *arg)
   return value;
 }
 
+static void add_pattern(char const *pattern, bool include)
+{
+  int error = select_add(&g.select, pattern, include);
+  if (error == REG_ESPACE && g.select.count == SELECT_PATTERNS_MAX) strerr_dief(VIGIL_EXIT_USAGE, "more than 64 patterns");
+  if (error) {
+    char why[256];
+    regerror(error, 0, why, sizeof why);
+    strerr_dief(VIGIL_EXIT_USAGE, "bad pattern ", pattern, ": ", why);
+  }
+}
+
 static char const *parse_options(int argc, char const *const *argv, unsigned int *size, unsigned int *keep)
 {
   subgetopt options = SUBGETOPT_ZERO;
   for (;;) {
-    int opt = subgetopt_r(argc, argv, "tTp:s:n:l:", &options);
+    int opt = subgetopt_r(argc, argv, "tTp:s:n:l:i:x:", &options);
     if (opt == -1) break;
     switch (opt) {
       case 't': g.stamp_kind = STAMP_TAI64N; break;
@@ -226,6 +244,8 @@ static char const *parse_options(int argc, char const *const *argv, unsigned int
       case 's': *size = option_uint(options.arg); break;
       case 'n': *keep = option_uint(options.arg); break;
       case 'l': g.line_max = option_uint(options.arg); break;
+      case 'i':
+      case 'x': add_pattern(options.arg, opt == 'i'); break;
       default: strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
     }
   }

@@ -398,10 +398,30 @@ is "$(archive_count alrm)" 1 "SIGALRM on an empty current makes no empty archive
 
 # --- usage ------------------------------------------------------------------
 
+# --- selection: -i / -x, in order, the last match decides --------------------
+printf 'info: a\nerror: b\ninfo: c error\ndebug: d\n\nerror: e debug\n' > select.in
+timeout 10 vigil-log -x '^debug' select-x < select.in
+is "$(cat select-x/current)" "$(printf 'info: a\nerror: b\ninfo: c error\n\nerror: e debug')" "-x: lines matching are dropped, others kept (empty lines too)"
+timeout 10 vigil-log -i error select-i < select.in
+is "$(cat select-i/current)" "$(printf 'error: b\ninfo: c error\nerror: e debug')" "-i first: only lines some -i matches are kept"
+timeout 10 vigil-log -i error -x debug select-ix < select.in
+is "$(cat select-ix/current)" "$(printf 'error: b\ninfo: c error')" "-i then -x: the later match wins"
+timeout 10 vigil-log -x . -i 'c|d' -x '^debug' select-xix < select.in
+is "$(cat select-xix/current)" "$(printf 'info: c error\n\nerror: e debug')" "-x -i -x: each pattern in order (-x . leaves the empty line)"
+timeout 10 vigil-log -t -p 'app: ' -i 'b$' select-stamped < select.in
+like "$(cat select-stamped/current)" '^@[0-9a-f]{24} app: error: b$' "patterns match the line itself, not its stamp or prefix"
+seq 1 20000 | sed 's/^/line /' > select-big.in
+grep -v '5$' select-big.in > select-big.want
+timeout 10 vigil-log -s 4096 -n 1000 -l 100 -x '5$' select-big < select-big.in
+is "$(log_cat select-big | wc -l)" 18000 "-x with rotation: every line not matching is kept"
+ok "-x with rotation: they are the input without the matching lines, in order" eval 'log_cat select-big | cmp -s - select-big.want'
+
 usage() {
   timeout 5 vigil-log "$@" < /dev/null > /dev/null 2> usage.err
   echo $?
 }
+is "$(usage -x '(' "$T/u1")" 100 "usage: a bad pattern exits 100"
+like "$(cat usage.err)" '^vigil-log: fatal: bad pattern \(' "usage: and names it"
 is "$(usage -l 0 "$T/u1")" 100 "usage: -l 0 exits 100"
 like "$(cat usage.err)" '^vigil-log: fatal: .*-l' "usage: -l 0 says what is wrong"
 is "$(usage -l 65537 "$T/u1")" 100 "usage: -l over the limit exits 100"
