@@ -9,11 +9,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "spawn.h"
 #include "svtime.h"
 #include "logdir.h"
 
 #define LOGDIR_CURRENT "current"
 #define LOGDIR_LOCK "lock"
+/* The processor's files, multilog's names. */
+#define LOGDIR_PREVIOUS "previous"
+#define LOGDIR_PROCESSED "processed"
+#define LOGDIR_STATE "state"
+#define LOGDIR_NEWSTATE "newstate"
 /* "@" + 24 hex + ".s" */
 #define ARCHIVE_NAME_LEN (SVTIME_TAI64N_TEXT_SIZE + 2)
 
@@ -65,6 +71,10 @@ int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigne
   if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
     if (errno == EWOULDBLOCK) return 1;
     return -1;
+  }
+  if (log->processor) {
+    struct stat st;
+    log->unprocessed = !fstatat(log->dirfd, LOGDIR_PREVIOUS, &st, AT_SYMLINK_NOFOLLOW);
   }
   return open_current(log);
 }
@@ -136,27 +146,101 @@ static int prune(struct logdir *log)
   return 0;
 }
 
-int logdir_rotate(struct logdir *log)
+/* A new archive name: names sort as time and the oldest go first, so
+   never let one go back, whatever the clock does. */
+static void archive_name(struct logdir *log, char name[ARCHIVE_NAME_LEN + 1])
 {
-  char name[ARCHIVE_NAME_LEN + 1];
   struct svtime now;
-  if (logdir_flush(log) < 0) return -1;
-  if (!log->current_size) return 0;
-  if (fsync(log->current_fd) < 0 && errno != EINVAL) return -1;
   svtime_now(&now);
-  /* Names sort as time and the oldest go first: never let one go back. */
   if (svtime_compare(&now, &log->last_archive) <= 0) {
     now = log->last_archive;
     if (++now.nsec == 1000000000) now.nsec = 0, now.sec++;
   }
   svtime_fmt_tai64n(name, &now);
   memcpy(name + SVTIME_TAI64N_TEXT_SIZE, ".s", 3);
-  if (renameat(log->dirfd, LOGDIR_CURRENT, log->dirfd, name) < 0) return -1;
   log->last_archive = now;
+}
+
+int logdir_rotate(struct logdir *log)
+{
+  char name[ARCHIVE_NAME_LEN + 1];
+  if (logdir_flush(log) < 0) return -1;
+  if (!log->current_size) return 0;
+  if (log->unprocessed) {
+    errno = EBUSY;
+    return -1;
+  }
+  if (fsync(log->current_fd) < 0 && errno != EINVAL) return -1;
+  if (log->processor) {
+    if (renameat(log->dirfd, LOGDIR_CURRENT, log->dirfd, LOGDIR_PREVIOUS) < 0) return -1;
+    log->unprocessed = 1;
+  } else {
+    archive_name(log, name);
+    if (renameat(log->dirfd, LOGDIR_CURRENT, log->dirfd, name) < 0) return -1;
+  }
   fsync(log->dirfd);  /* the rename itself must survive a crash */
-  fchmod(log->current_fd, 0744);  /* multilog marks a complete archive +x */
+  if (!log->processor) fchmod(log->current_fd, 0744);  /* multilog marks a complete archive +x */
   close(log->current_fd);
   if (open_current(log) < 0) return -1;
+  if (!log->processor) prune(log);
+  return 0;
+}
+
+int logdir_process_start(struct logdir *log, pid_t *pid)
+{
+  char const *argv[] = { "/bin/sh", "-c", log->processor, 0 };
+  struct spawn_fd fds[4] = { { 0, -1 }, { 1, -1 }, { 4, -1 }, { 5, -1 } };
+  int error = 0;
+  fds[0].source = openat(log->dirfd, LOGDIR_PREVIOUS, O_RDONLY | O_CLOEXEC);
+  fds[1].source = openat(log->dirfd, LOGDIR_PROCESSED, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fds[2].source = openat(log->dirfd, LOGDIR_STATE, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+  fds[3].source = openat(log->dirfd, LOGDIR_NEWSTATE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  for (int i = 0; i < 4; i++)
+    if (fds[i].source < 0 && !error) error = errno;
+  /* The processor runs in LOGDIR: spawn_clean keeps our cwd, so go there for the spawn. */
+  if (!error) {
+    int back = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (back < 0 || fchdir(log->dirfd) < 0) error = errno;
+    else {
+      error = spawn_clean(argv, fds, 4, pid);
+      if (fchdir(back) < 0 && !error) error = errno;
+    }
+    if (back >= 0) close(back);
+  }
+  for (int i = 0; i < 4; i++)
+    if (fds[i].source >= 0) close(fds[i].source);
+  if (error) {
+    errno = error;
+    return -1;
+  }
+  return 0;
+}
+
+int logdir_process_done(struct logdir *log)
+{
+  char name[ARCHIVE_NAME_LEN + 1];
+  int fd = openat(log->dirfd, LOGDIR_PROCESSED, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  if ((fsync(fd) < 0 && errno != EINVAL) || fchmod(fd, 0744) < 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  close(fd);
+  fd = openat(log->dirfd, LOGDIR_NEWSTATE, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+  archive_name(log, name);
+  /* In this order, so a crash at any step leaves something the next start
+     can finish: the archive is complete before previous goes. */
+  if (renameat(log->dirfd, LOGDIR_PROCESSED, log->dirfd, name) < 0) return -1;
+  if (renameat(log->dirfd, LOGDIR_NEWSTATE, log->dirfd, LOGDIR_STATE) < 0) return -1;
+  if (unlinkat(log->dirfd, LOGDIR_PREVIOUS, 0) < 0) return -1;
+  log->unprocessed = 0;
+  fsync(log->dirfd);
   prune(log);
   return 0;
 }

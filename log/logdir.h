@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "svtime.h"
 
@@ -13,6 +14,8 @@
 
 struct logdir {
   char const *path;         /* for messages */
+  char const *processor;    /* -r: shell command run on each rotated file, or 0 */
+  int unprocessed;          /* `previous` waits for the processor */
   int dirfd;
   int current_fd;
   uint64_t current_size;    /* bytes in current, written */
@@ -24,7 +27,7 @@ struct logdir {
 };
 
 /* Make LOGDIR (and parents) if missing, lock it, open current for
-   appending. Returns 0, 1 if another logger holds the lock, or -1 (errno). */
+   appending; with a processor, note a `previous` left unprocessed. Returns 0, 1 if another logger holds the lock, or -1 (errno). */
 int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigned int keep);
 
 /* Room for len more bytes of output, rotating first if current would
@@ -39,7 +42,19 @@ void logdir_append(struct logdir *log, char const *bytes, size_t len);
 int logdir_flush(struct logdir *log);
 
 /* Flush, fsync current, rename it to @TAI64N.s, start a new current, and
-   remove the oldest archives beyond keep. Returns 0 or -1 (errno). */
+   remove the oldest archives beyond keep. With a processor, current is
+   renamed to `previous` instead (unprocessed is set), for
+   logdir_process_start; while an earlier one waits, it fails with EBUSY. Returns 0 or -1 (errno). */
 int logdir_rotate(struct logdir *log);
+
+/* Start the processor (/bin/sh -c) in LOGDIR with `previous` as stdin,
+   `processed` as stdout, `state` as fd 4 and `newstate` as fd 5, as
+   multilog and s6-log do. Returns 0 and sets *pid, or -1 (errno). */
+int logdir_process_start(struct logdir *log, pid_t *pid);
+
+/* It exited 0: `processed` becomes the archive @TAI64N.s, `newstate`
+   becomes `state`, `previous` goes; old archives are pruned. Returns 0
+   or -1 (errno): then it is run again. */
+int logdir_process_done(struct logdir *log);
 
 #endif

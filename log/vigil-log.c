@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <skalibs/iopause.h>
@@ -20,7 +21,7 @@
 #include "logdir.h"
 #include "select.h"
 
-#define USAGE "vigil-log [ -t | -T ] [ -p PREFIX ] [ -s BYTES ] [ -n COUNT ] [ -l MAX ] [ -i REGEX | -x REGEX ]... LOGDIR"
+#define USAGE "vigil-log [ -t | -T ] [ -p PREFIX ] [ -s BYTES ] [ -n COUNT ] [ -l MAX ] [ -i REGEX | -x REGEX ]... [ -r PROCESSOR ] LOGDIR"
 /* multilog's and s6-log's sizes: 1 MiB current, 10 archives. */
 #define SIZE_DEFAULT (1024 * 1024)
 #define KEEP_DEFAULT 10
@@ -37,6 +38,9 @@
 /* A full disk or an I/O error: retry after this, doubling up to the max. */
 #define RETRY_MIN_MS 50
 #define RETRY_MAX_MS 5000
+/* A processor that failed runs again after this, doubling up to the max. */
+#define PROCESS_RETRY_MIN_MS 1000
+#define PROCESS_RETRY_MAX_MS 60000
 
 char const *PROG = "vigil-log";
 
@@ -60,6 +64,11 @@ static struct {
   bool stopping;              /* SIGTERM: write what was read, read no more */
   tain stop_deadline;         /* ... but first finish a half-read line, until then */
   bool stuck;                 /* output failed: retry at retry_at */
+  bool waiting_processor;     /* stuck because a rotation waits for the processor */
+  pid_t processor_pid;        /* -r: the running processor, or 0 */
+  unsigned int process_retry_ms;
+  bool process_retry;         /* it failed: run it again at process_retry_at */
+  tain process_retry_at;
   bool warned;
   unsigned int retry_ms;
   tain retry_at;
@@ -147,11 +156,61 @@ static bool finishing_line(void)
   return g.stopping && g.input_start < g.input_end && tain_future(&g.stop_deadline);
 }
 
+static void process_failed(void);
+static void drain(void);
+
+/* Run the processor on a rotated file, unless it runs or waits to retry. */
+static void process_start(void)
+{
+  if (!g.log.unprocessed || g.processor_pid || g.process_retry) return;
+  if (logdir_process_start(&g.log, &g.processor_pid) < 0) {
+    strerr_warnwusys("start the processor in ", g.log.path);
+    process_failed();
+  }
+}
+
+static void process_failed(void)
+{
+  char ms[UINT_FMT];
+  g.process_retry_ms = g.process_retry_ms ? (g.process_retry_ms * 2 > PROCESS_RETRY_MAX_MS ? PROCESS_RETRY_MAX_MS : g.process_retry_ms * 2) : PROCESS_RETRY_MIN_MS;
+  ms[uint_fmt(ms, g.process_retry_ms)] = 0;
+  strerr_warnw("the processor failed on ", g.log.path, "/previous: running it again in ", ms, " ms");
+  g.process_retry = true;
+  tain_now_g();
+  deadline_in_ms(&g.process_retry_at, g.process_retry_ms);
+}
+
+static void process_reap(void)
+{
+  int wstat;
+  pid_t pid;
+  while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
+    if (pid != g.processor_pid) continue;
+    g.processor_pid = 0;
+    if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) {
+      if (logdir_process_done(&g.log) < 0) {
+        strerr_warnwusys("archive what the processor made in ", g.log.path);
+        process_failed();
+      } else g.process_retry_ms = 0;
+    } else process_failed();
+  }
+  if (!g.log.unprocessed && g.waiting_processor) {
+    g.stuck = g.waiting_processor = false;
+    drain();
+  }
+}
+
 /* Push what we have to disk; on failure, say so once and retry later. */
 static void drain(void)
 {
   bool all = g.input_eof || (g.stopping && !finishing_line());
   if (frame(all) < 0 || logdir_flush(&g.log) < 0) {
+    if (errno == EBUSY) {
+      /* A rotation waits for the processor: nothing is wrong, its end resumes us. */
+      g.stuck = g.waiting_processor = true;
+      process_start();
+      return;
+    }
     if (!g.warned) strerr_warnwusys("write to ", g.log.path, " (keeping the data, retrying)");
     g.warned = true;
     g.stuck = true;
@@ -160,6 +219,7 @@ static void drain(void)
     deadline_in_ms(&g.retry_at, g.retry_ms);
     return;
   }
+  process_start();
   if (g.warned) strerr_warnw("writing to ", g.log.path, " again");
   g.warned = g.stuck = false;
   g.retry_ms = 0;
@@ -171,7 +231,11 @@ static void handle_signals(void)
   while ((sig = selfpipe_read()) > 0) {
     switch (sig) {
       case SIGALRM:
-        if (!g.stuck && logdir_rotate(&g.log) < 0) strerr_warnwusys("rotate ", g.log.path);
+        if (!g.stuck && logdir_rotate(&g.log) < 0 && errno != EBUSY) strerr_warnwusys("rotate ", g.log.path);
+        process_start();
+        break;
+      case SIGCHLD:
+        process_reap();
         break;
       default: /* SIGTERM, and any other asking to stop: never die holding data */
         if (!g.stopping) {
@@ -199,10 +263,19 @@ static void loop(int selfpipe_fd)
       { .fd = 0, .events = IOPAUSE_READ },
     };
     bool reading = !g.stuck && !g.input_eof && (!g.stopping || finishing_line());
-    tain deadline = g.stuck ? g.retry_at : g.stopping ? g.stop_deadline : tain_infinite;
-    if ((g.input_eof || g.stopping) && !g.stuck && g.input_start == g.input_end && !g.log.buffered) finish();
+    /* Waiting for the processor (or stopping with it running) needs no
+       timer: its SIGCHLD wakes us. */
+    tain deadline = g.waiting_processor ? tain_infinite : g.stuck ? g.retry_at : finishing_line() ? g.stop_deadline : tain_infinite;
+    if (g.process_retry && tain_less(&g.process_retry_at, &deadline)) deadline = g.process_retry_at;
+    /* A running processor is waited for; one waiting to retry is left to the next logger. */
+    if ((g.input_eof || g.stopping) && !g.stuck && g.input_start == g.input_end && !g.log.buffered && !g.processor_pid) finish();
     if (iopause_g(fds, reading ? 2 : 1, &deadline) < 0 && errno != EINTR) strerr_warnwusys("iopause");
     if (fds[0].revents & IOPAUSE_READ) handle_signals();
+    if (g.process_retry && !tain_future(&g.process_retry_at)) {
+      g.process_retry = false;
+      process_start();
+    }
+    if (g.waiting_processor) continue;
     if (g.stuck) {
       if (!tain_future(&g.retry_at)) drain();
       continue;
@@ -235,7 +308,7 @@ static char const *parse_options(int argc, char const *const *argv, unsigned int
 {
   subgetopt options = SUBGETOPT_ZERO;
   for (;;) {
-    int opt = subgetopt_r(argc, argv, "tTp:s:n:l:i:x:", &options);
+    int opt = subgetopt_r(argc, argv, "tTp:s:n:l:i:x:r:", &options);
     if (opt == -1) break;
     switch (opt) {
       case 't': g.stamp_kind = STAMP_TAI64N; break;
@@ -246,6 +319,7 @@ static char const *parse_options(int argc, char const *const *argv, unsigned int
       case 'l': g.line_max = option_uint(options.arg); break;
       case 'i':
       case 'x': add_pattern(options.arg, opt == 'i'); break;
+      case 'r': g.log.processor = options.arg; break;
       default: strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
     }
   }
@@ -256,7 +330,7 @@ static char const *parse_options(int argc, char const *const *argv, unsigned int
 int main(int argc, char const *const *argv)
 {
   unsigned int size = SIZE_DEFAULT, keep = KEEP_DEFAULT;
-  static int const trapped[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, 0 };
+  static int const trapped[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD, 0 };
   char const *dir;
   int selfpipe_fd;
   g.prefix = "";
@@ -275,6 +349,7 @@ int main(int argc, char const *const *argv)
     case -1: strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir);
   }
   selfpipe_fd = daemon_trap(trapped);
+  process_start();  /* a previous left by an earlier logger */
   make_header();
   loop(selfpipe_fd);
 }
