@@ -68,6 +68,7 @@ wait_until 5 dead "$sup"; ok "after x, the supervisor exits when the service die
 mkservice multi "SIGRECORD_STAY=1 exec sigrecord $T/multi-signals"
 supervise multi
 wait_until 5 is_up multi
+wait_until 5 eval 'grep -q "^start" multi-signals'
 svc -h1 multi
 wait_until 5 eval '[ "$(file_lines multi-signals)" -ge 3 ]'
 is "$(tail -n 2 multi-signals | sort | tr '\n' ' ')" "HUP USR1 " "svc -h1 delivers both signals"

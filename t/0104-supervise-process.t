@@ -73,20 +73,22 @@ wait_until 5 is_up linked; ok "relative supervise symlink to an existing dir wor
 ok "status lives in the target" [ -f "$T/elsewhere/status" ]
 
 # --- fork failure is transient: the supervisor backs off and goes on ---
-if command -v setpriv >/dev/null && command -v prlimit >/dev/null && id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+# A uid of its own, not nobody: RLIMIT_NPROC counts every process of the
+# uid, and another test (or a daemon) may run as nobody meanwhile.
+nproc_uid=64999
+if command -v setpriv >/dev/null && command -v prlimit >/dev/null && [ "$(id -u)" = 0 ] && ! getent passwd "$nproc_uid" >/dev/null; then
   mkdir -p "$T/nproc"
   chmod 755 "$T"
   mkservice nproc/svc 'exec sleep 1000'
-  chown -R nobody "$T/nproc"
-  # RLIMIT_NPROC counts all of nobody's processes: a blocker process plus
-  # the supervisor fill the limit, so the supervisor's fork fails until the
-  # blocker is gone.
-  others=$(ps -u nobody -o pid= | wc -l)
+  chown -R "$nproc_uid:$nproc_uid" "$T/nproc"
+  # A blocker process plus the supervisor fill the limit, so the
+  # supervisor's fork fails until the blocker is gone.
+  others=$(ps -u "$nproc_uid" -o pid= | wc -l)
   limit=$((others + 2))
-  start setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 1000
+  start setpriv --reuid="$nproc_uid" --regid="$nproc_uid" --clear-groups sleep 1000
   blocker=$(echo $started_pids | awk '{print $NF}')
-  wait_until 5 eval '[ "$(ps -u nobody -o pid= | wc -l)" -ge $((others + 1)) ]'
-  start prlimit --nproc=$limit setpriv --reuid=nobody --regid=nogroup --clear-groups vigil-supervise "$T/nproc/svc" 2> nproc-stderr
+  wait_until 5 eval '[ "$(ps -u "$nproc_uid" -o pid= | wc -l)" -ge $((others + 1)) ]'
+  start prlimit --nproc=$limit setpriv --reuid="$nproc_uid" --regid="$nproc_uid" --clear-groups vigil-supervise "$T/nproc/svc" 2> nproc-stderr
   wait_until 5 eval 'svstat "$T/nproc/svc" 2>/dev/null | grep -q "fork failed"'; ok "fork EAGAIN: status says fork failed" [ $? = 0 ]
   like "$(cat nproc-stderr)" 'unable to spawn ./run \(backing off\)' "fork EAGAIN: the supervisor says so on stderr"
   ok "fork EAGAIN: the supervisor is still running" svok "$T/nproc/svc"
@@ -95,7 +97,7 @@ if command -v setpriv >/dev/null && command -v prlimit >/dev/null && id nobody >
   svc -u "$T/nproc/svc"
   wait_until 10 is_up "$T/nproc/svc"; ok "once forks work again the service comes up" [ $? = 0 ]
 else
-  pass "# SKIP fork-failure test needs root, setpriv, prlimit and user nobody"
+  pass "# SKIP fork-failure test needs root, setpriv, prlimit and a free uid 64999"
   pass "# SKIP"
   pass "# SKIP"
   pass "# SKIP"

@@ -23,6 +23,7 @@ like "$(cat adopt-stderr)" 'adopting ./run' "it says it adopted the run"
 svc -t svc
 wait_until 5 pid_changed svc "$pid"; ok "after svc -t the adopted run is replaced" [ $? = 0 ]
 ok "the adopted process is gone" dead "$pid"
+wait_until 5 eval '[ "$(file_lines starts)" -ge 2 ]'
 is "$(file_lines starts)" 2 "exactly one new start"
 is "$(sed -n 1p finish-args)" "-1 0 svc" "finish of an adopted run: exit status unknown (-1 0)"
 like "$(svstat svc)" 'up \(pid [0-9]+\) [0-9]+ seconds, normally up$' "restarted at once, not throttled"

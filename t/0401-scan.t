@@ -45,6 +45,7 @@ mv sv/plain sv/.old
 mv sv/.fresh sv/plain
 wait_until 5 eval 'p=$(svpid sv/plain); [ -n "$p" ] && [ "$p" != "$pid" ]'; ok "new inode under an old name: a new service" [ $? = 0 ]
 wait_until 5 dead "$pid"; ok "and the old one, gone from the dir, is down" [ $? = 0 ]
+wait_until 5 eval 'svstat sv/.old | grep -q "supervisor not running"'
 rm -rf sv/.old
 
 # --- removal ---

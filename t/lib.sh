@@ -14,6 +14,7 @@ export PATH
 tap_count=0
 tap_failed=0
 started_pids=
+started_ids=    # pid:start-time of each, so cleanup never signals a recycled pid
 
 plan() { echo "1..$1"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
@@ -53,10 +54,19 @@ wait_until() {
 start() {
   "$@" &
   started_pids="$started_pids $!"
+  started_ids="$started_ids $!:$(start_time $!)"
 }
 
 # track PID: a process the test did not start directly (a service) but must clean up.
-track() { started_pids="$started_pids $1"; }
+track() {
+  started_pids="$started_pids $1"
+  started_ids="$started_ids $1:$(start_time "$1")"
+}
+
+# start_time PID: field 22 of /proc/PID/stat (clock ticks after boot), or nothing.
+start_time() { sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f20; }
+# same_process PID:START: that pid is still the process it was when recorded.
+same_process() { [ -n "${1#*:}" ] && [ "$(start_time "${1%%:*}")" = "${1#*:}" ]; }
 
 alive() { kill -0 "$1" 2>/dev/null; }
 dead() { ! kill -0 "$1" 2>/dev/null || [ "$(sed 's/.*) \(.\).*/\1/' /proc/"$1"/stat 2>/dev/null)" = Z ]; }
@@ -69,12 +79,20 @@ service_pids() {
   done
 }
 
+# Pids are recycled (pid_max may be 32768, and another test runs beside
+# this one): a process is signalled only while it is still the one recorded,
+# and a service named by a status only while its cwd is under $T.
 cleanup() {
-  local services pid
+  local services pid id
   services=$(service_pids)
-  for pid in $started_pids; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in $started_pids; do wait_until 5 dead "$pid" || kill -KILL "$pid" 2>/dev/null; done
-  for pid in $services; do kill -KILL "$pid" 2>/dev/null; done
+  for id in $started_ids; do same_process "$id" && kill -TERM "${id%%:*}" 2>/dev/null; done
+  for id in $started_ids; do
+    same_process "$id" || continue
+    wait_until 5 dead "${id%%:*}" || { same_process "$id" && kill -KILL "${id%%:*}" 2>/dev/null; }
+  done
+  for pid in $services; do
+    case $(readlink /proc/"$pid"/cwd 2>/dev/null) in "$T"/*) kill -KILL "$pid" 2>/dev/null ;; esac
+  done
   wait 2>/dev/null
   rm -rf "$T"
 }
