@@ -24,8 +24,8 @@ stop_scanner() {
     done
     scanner=
   fi
-  # Services left behind: kill each by the pid it wrote.
-  for started in "$work"/sv/*/started; do
+  # Services and loggers left behind: kill each by the pid it wrote.
+  for started in "$work"/sv/*/started "$work"/sv/*/log/started; do
     [ -f "$started" ] && kill -KILL "$(cut -d' ' -f1 "$started")" 2>/dev/null || true
   done
   wait 2>/dev/null || true
