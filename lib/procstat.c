@@ -10,15 +10,21 @@
 /* Field 22, counted from field 3, the first after the command name. */
 #define STAT_FIELDS_AFTER_COMM_TO_STARTTIME 19
 
+void procstat_path(char *out, pid_t pid, char const *tail)
+{
+  size_t used = 6;
+  memcpy(out, "/proc/", 6);
+  used += uint64_fmt(out + used, (uint64_t)pid);
+  memcpy(out + used, tail, strlen(tail) + 1);
+}
+
 int procstat_start_time(pid_t pid, uint64_t *ticks)
 {
-  char path[32] = "/proc/";
+  char path[PROCSTAT_PATH_MAX];
   char buf[1024];
   ssize_t len;
   char *p;
-  size_t used = 6;
-  used += uint64_fmt(path + used, (uint64_t)pid);
-  memcpy(path + used, "/stat", 6);
+  procstat_path(path, pid, "/stat");
   len = openreadnclose(path, buf, sizeof buf - 1);
   if (len < 0) return -1;
   buf[len] = 0;

@@ -197,16 +197,7 @@ int logdir_process_start(struct logdir *log, pid_t *pid)
   fds[3].source = openat(log->dirfd, LOGDIR_NEWSTATE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   for (int i = 0; i < 4; i++)
     if (fds[i].source < 0 && !error) error = errno;
-  /* The processor runs in LOGDIR: spawn_clean keeps our cwd, so go there for the spawn. */
-  if (!error) {
-    int back = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (back < 0 || fchdir(log->dirfd) < 0) error = errno;
-    else {
-      error = spawn_clean(argv, fds, 4, pid);
-      if (fchdir(back) < 0 && !error) error = errno;
-    }
-    if (back >= 0) close(back);
-  }
+  if (!error) error = spawn_clean(argv, fds, 4, pid);
   for (int i = 0; i < 4; i++)
     if (fds[i].source >= 0) close(fds[i].source);
   if (error) {

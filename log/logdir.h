@@ -27,7 +27,8 @@ struct logdir {
 };
 
 /* Make LOGDIR (and parents) if missing, lock it, open current for
-   appending; with a processor, note a `previous` left unprocessed. Returns 0, 1 if another logger holds the lock, or -1 (errno). */
+   appending; with a processor, note a `previous` left unprocessed.
+   Returns 0, 1 if another logger holds the lock, or -1 (errno). */
 int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigned int keep);
 
 /* Room for len more bytes of output, rotating first if current would
@@ -44,10 +45,11 @@ int logdir_flush(struct logdir *log);
 /* Flush, fsync current, rename it to @TAI64N.s, start a new current, and
    remove the oldest archives beyond keep. With a processor, current is
    renamed to `previous` instead (unprocessed is set), for
-   logdir_process_start; while an earlier one waits, it fails with EBUSY. Returns 0 or -1 (errno). */
+   logdir_process_start; while an earlier one waits, it fails with EBUSY.
+   Returns 0 or -1 (errno). */
 int logdir_rotate(struct logdir *log);
 
-/* Start the processor (/bin/sh -c) in LOGDIR with `previous` as stdin,
+/* Start the processor (/bin/sh -c) in our cwd, which must be LOGDIR, with `previous` as stdin,
    `processed` as stdout, `state` as fd 4 and `newstate` as fd 5, as
    multilog and s6-log do. Returns 0 and sets *pid, or -1 (errno). */
 int logdir_process_start(struct logdir *log, pid_t *pid);

@@ -159,6 +159,14 @@ static bool finishing_line(void)
 static void process_failed(void);
 static void drain(void);
 
+/* The next retry: min at first, then twice the last, up to max. */
+static void back_off(unsigned int *ms, unsigned int min, unsigned int max, tain *at)
+{
+  *ms = !*ms ? min : *ms > max / 2 ? max : *ms * 2;
+  tain_now_g();
+  deadline_in_ms(at, *ms);
+}
+
 /* Run the processor on a rotated file, unless it runs or waits to retry. */
 static void process_start(void)
 {
@@ -172,12 +180,10 @@ static void process_start(void)
 static void process_failed(void)
 {
   char ms[UINT_FMT];
-  g.process_retry_ms = g.process_retry_ms ? (g.process_retry_ms * 2 > PROCESS_RETRY_MAX_MS ? PROCESS_RETRY_MAX_MS : g.process_retry_ms * 2) : PROCESS_RETRY_MIN_MS;
+  back_off(&g.process_retry_ms, PROCESS_RETRY_MIN_MS, PROCESS_RETRY_MAX_MS, &g.process_retry_at);
   ms[uint_fmt(ms, g.process_retry_ms)] = 0;
   strerr_warnw("the processor failed on ", g.log.path, "/previous: running it again in ", ms, " ms");
   g.process_retry = true;
-  tain_now_g();
-  deadline_in_ms(&g.process_retry_at, g.process_retry_ms);
 }
 
 static void process_reap(void)
@@ -214,9 +220,7 @@ static void drain(void)
     if (!g.warned) strerr_warnwusys("write to ", g.log.path, " (keeping the data, retrying)");
     g.warned = true;
     g.stuck = true;
-    g.retry_ms = g.retry_ms ? (g.retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : g.retry_ms * 2) : RETRY_MIN_MS;
-    tain_now_g();
-    deadline_in_ms(&g.retry_at, g.retry_ms);
+    back_off(&g.retry_ms, RETRY_MIN_MS, RETRY_MAX_MS, &g.retry_at);
     return;
   }
   process_start();
@@ -348,6 +352,8 @@ int main(int argc, char const *const *argv)
     case 1: strerr_dief(VIGIL_EXIT_SYSTEM, "unable to lock ", dir, ": another logger runs on it");
     case -1: strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir);
   }
+  /* The processor runs in LOGDIR; nothing else here uses the cwd. */
+  if (g.log.processor && fchdir(g.log.dirfd) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   selfpipe_fd = daemon_trap(trapped);
   process_start();  /* a previous left by an earlier logger */
   make_header();

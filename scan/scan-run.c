@@ -130,19 +130,12 @@ static void close_pipe(uint32_t slot)
   }
 }
 
-/* Does child hold the file (dev, ino) as its fd, or as its cwd when fd < 0? */
-static bool child_holds(pid_t child, int fd, dev_t dev, ino_t ino)
+/* Is /proc/CHILD/what (an fd, or cwd) the file (dev, ino)? */
+static bool child_holds(pid_t child, char const *what, dev_t dev, ino_t ino)
 {
-  char path[64] = "/proc/";
-  size_t used = 6;
+  char path[PROCSTAT_PATH_MAX];
   struct stat st;
-  used += uint64_fmt(path + used, (uint64_t)child);
-  if (fd < 0) memcpy(path + used, "/cwd", 5);
-  else {
-    memcpy(path + used, "/fd/", 4);
-    used += 4;
-    path[used + uint_fmt(path + used, (unsigned int)fd)] = 0;
-  }
+  procstat_path(path, child, what);
   return !stat(path, &st) && st.st_dev == dev && st.st_ino == ino;
 }
 
@@ -156,26 +149,19 @@ static void find_orphan(uint32_t slot, enum part_role role)
   struct service *service = service_at(slot);
   struct part *part = &service->parts[role];
   int pipe_end = service->pipe[role == PART_LOG ? 0 : 1];
-  int fd = role == PART_LOG ? 0 : 1;
+  char const *what = role == PART_LOG ? "/fd/0" : "/fd/1";
   dev_t dev = service->dev;
   ino_t ino = service->ino;
-  char path[64] = "/proc/";
   stralloc children = STRALLOC_ZERO;
-  size_t used = 6;
-  pid_t self = getpid();
   if (pipe_end >= 0) {
     struct stat st;
     if (fstat(pipe_end, &st) < 0) return;
     dev = st.st_dev;
     ino = st.st_ino;
-  } else if (role == PART_MAIN) fd = -1;
+  } else if (role == PART_MAIN) what = "/cwd";
   else return;
-  used += uint64_fmt(path + used, (uint64_t)self);
-  memcpy(path + used, "/task/", 6);
-  used += 6;
-  used += uint64_fmt(path + used, (uint64_t)self);
-  memcpy(path + used, "/children", 10);
-  if (!openslurpclose(&children, path) || !stralloc_0(&children)) {
+  /* The scanner has one thread: its children are all this thread's. */
+  if (!openslurpclose(&children, "/proc/thread-self/children") || !stralloc_0(&children)) {
     stralloc_free(&children);
     return;
   }
@@ -186,7 +172,7 @@ static void find_orphan(uint32_t slot, enum part_role role)
     p += len;
     while (*p == ' ') p++;
     if (scan_table_find_pid(&scan.table, (pid_t)pid) != SCAN_INDEX_NONE) continue;
-    if (!child_holds((pid_t)pid, fd, dev, ino)) continue;
+    if (!child_holds((pid_t)pid, what, dev, ino)) continue;
     if (procstat_start_time((pid_t)pid, &start_time) < 0) continue;
     part->orphan = (pid_t)pid;
     part->orphan_start_time = start_time;
