@@ -7,23 +7,7 @@
 LC_ALL=C
 export LC_ALL
 
-# A background job's stdin is /dev/null in sh: start_in FILE CMD... starts
-# CMD with its stdin opened on FILE (a fifo, usually). $! is CMD's pid.
-start_in() {
-  local input=$1
-  shift
-  start sh -c 'input=$1; shift; exec "$@" < "$input"' sh "$input" "$@"
-}
-
-# archives DIR: the archive names of a log dir, oldest first.
-archives() { ls "$1" | grep -E '^@[0-9a-f]{24}\.s$'; }
 archive_count() { archives "$1" | wc -l | tr -d ' '; }
-# log_cat DIR: archives (by name) then current.
-log_cat() {
-  local name
-  for name in $(archives "$1"); do cat "$1/$name"; done
-  cat "$1/current"
-}
 # sizes DIR: "archive BYTES" per archive, oldest first, then "current BYTES".
 sizes() {
   local name

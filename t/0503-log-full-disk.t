@@ -22,14 +22,6 @@ mount -t tmpfs -o size=2m vigil-test "$T/disk" 2>/dev/null || skip_all "cannot m
 # cleanup can remove $T.
 trap 'umount -l "$T/disk" 2>/dev/null; cleanup' EXIT
 
-# A background job's stdin is /dev/null in sh: start_in FILE CMD... starts
-# CMD with its stdin opened on FILE. $! is CMD's pid.
-start_in() {
-  local input=$1
-  shift
-  start sh -c 'input=$1; shift; exec "$@" < "$input"' sh "$input" "$@"
-}
-archives() { ls "$1" | grep -E '^@[0-9a-f]{24}\.s$'; }
 warnings() { grep -c 'keeping the data' log.err; }
 syscw() { sed -n 's/^syscw: //p' /proc/"$1"/io 2>/dev/null; }
 has_written() { [ "$(syscw "$1")" -ge "$2" ] 2>/dev/null; }

@@ -7,8 +7,6 @@
 LC_ALL=C
 export LC_ALL
 
-archives() { ls "$1" | grep -E '^@[0-9a-f]{24}\.s$'; }
-
 # --- gzip each archive, count rotations in state ---------------------------
 seq 1 100000 > in
 timeout 20 vigil-log -s 100000 -n 100 -r 'gzip -c && n=$(cat <&4) && echo $((${n:-0} + 1)) >&5' gz < in 2> gz.err
@@ -34,7 +32,7 @@ wait_until 10 eval 'ls retry 2>/dev/null | grep -q "^@"'; ok "failing processor:
 echo done > more
 wait_until 10 dead "$logger"; ok "failing processor: the logger exits at EOF" [ $? = 0 ]
 like "$(cat retry.err)" 'processor failed on .*previous: running it again in 1000 ms' "failing processor: a warning says it runs again"
-(cd retry && for f in $(archives .); do cat "$f"; done; cat current) > retry.out
+log_cat retry > retry.out
 ok "failing processor: nothing lost, nothing twice" cmp -s small.in retry.out
 
 # --- stopped while the processor waits to retry: previous is left, and the
@@ -45,7 +43,7 @@ ok "and leaves previous" [ -e later/previous ]
 (cd later && cat previous current) > later.out
 ok "previous and current hold the input" cmp -s small.in later.out
 timeout 20 vigil-log -s 10000 -n 100 -r cat later < /dev/null
-(cd later && for f in $(archives .); do cat "$f"; done; cat current) > later2.out
+log_cat later > later2.out
 ok "the next logger, with a working processor, makes previous an archive" cmp -s small.in later2.out
 
 # --- a previous left by an earlier logger is processed at start ------------
@@ -58,13 +56,10 @@ ok "previous at start: previous is gone" [ ! -e left/previous ]
 
 # --- SIGTERM waits for a running processor ---------------------------------
 mkfifo feed gate
-# Read-write, so neither this shell nor the logger blocks opening the fifo.
+# Held read-write here, so opening it blocks neither this shell nor the logger.
 exec 3<> feed
-# Not through start: sh gives a background command /dev/null as stdin
-# unless the command itself says otherwise.
-vigil-log -s 1000 -l 100 -r "cat; : > $T/proc-started; read x < $T/gate" held <&3 &
+start_in feed vigil-log -s 1000 -l 100 -r "cat; : > $T/proc-started; read x < $T/gate" held 3>&-
 logger=$!
-track "$logger"
 seq 1 300 >&3
 wait_until 10 test -e proc-started; ok "slow processor: started on the first rotation" [ $? = 0 ]
 ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat; }
@@ -78,7 +73,7 @@ echo go > gate
 wait_until 10 dead "$logger"; ok "once the processor ends, the logger exits" [ $? = 0 ]
 wait "$logger"; is "$?" 0 "with code 0"
 exec 3>&-
-(cd held && for f in $(archives .); do cat "$f"; done; cat current) > held.out
+log_cat held > held.out
 seq 1 300 > held.in
 ok "slow processor: every line is in an archive or current" cmp -s held.in held.out
 
