@@ -31,7 +31,7 @@ like "$(svstat clean)" 'supervisor not running' "svstat: supervisor not running"
 mkservice stubborn "SIGRECORD_STAY=1 exec sigrecord $T/stubborn-signals"
 echo 200 > stubborn/timeout-kill
 supervise stubborn
-sup=$(echo $started_pids | awk '{print $NF}')
+sup=$(last_started)
 wait_until 5 is_up stubborn
 pid=$(svpid stubborn)
 kill -TERM "$sup"
@@ -41,7 +41,7 @@ ok "SIGTERM + timeout-kill: the service is gone" dead "$pid"
 # --- SIGHUP: exit once the service is down, without bringing it down ---
 mkservice hup 'exec sleep 1000'
 supervise hup
-sup=$(echo $started_pids | awk '{print $NF}')
+sup=$(last_started)
 wait_until 5 is_up hup
 pid=$(svpid hup)
 kill -HUP "$sup"
@@ -86,7 +86,7 @@ if command -v setpriv >/dev/null && command -v prlimit >/dev/null && [ "$(id -u)
   others=$(ps -u "$nproc_uid" -o pid= | wc -l)
   limit=$((others + 2))
   start setpriv --reuid="$nproc_uid" --regid="$nproc_uid" --clear-groups sleep 1000
-  blocker=$(echo $started_pids | awk '{print $NF}')
+  blocker=$(last_started)
   wait_until 5 eval '[ "$(ps -u "$nproc_uid" -o pid= | wc -l)" -ge $((others + 1)) ]'
   start prlimit --nproc=$limit setpriv --reuid="$nproc_uid" --regid="$nproc_uid" --clear-groups vigil-supervise "$T/nproc/svc" 2> nproc-stderr
   wait_until 5 eval 'svstat "$T/nproc/svc" 2>/dev/null | grep -q "fork failed"'; ok "fork EAGAIN: status says fork failed" [ $? = 0 ]

@@ -30,7 +30,7 @@ like "$(svstat svc)" 'up \(pid [0-9]+\) [0-9]+ seconds, normally up$' "restarted
 
 # A recycled pid is not adopted: forge the start time in the status.
 pid=$(svpid svc)
-sup=$(echo $started_pids | awk '{print $NF}')
+sup=$(last_started)
 kill -KILL "$sup"
 wait_until 5 dead "$sup"
 # Bytes 44-51 hold the start time; zero them: no longer this process.

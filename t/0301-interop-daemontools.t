@@ -12,7 +12,6 @@ for prog in supervise svstat svc svok; do
 done
 
 # The pid of the last process started with start (or supervise).
-last_started() { echo "${started_pids##* }"; }
 
 # signalled WHO FILE LETTER SIGNAL CMD...: run CMD (WHO's svc -LETTER), then
 # wait until the service recording to FILE logs one more line: SIGNAL.

@@ -13,7 +13,6 @@ done
 SV=$RUNIT/sv
 
 # The pid of the last process started with start (or supervise).
-last_started() { echo "${started_pids##* }"; }
 
 # started FILE PID: FILE (a sigrecord log) records that PID started.
 started() { file_has "$1" "start $2"; }

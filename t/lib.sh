@@ -57,6 +57,9 @@ start() {
   started_ids="$started_ids $!:$(start_time $!)"
 }
 
+# last_started: the pid of the last process start began.
+last_started() { echo "${started_pids##* }"; }
+
 # track PID: a process the test did not start directly (a service) but must clean up.
 track() {
   started_pids="$started_pids $1"
