@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux-syscall.h"
 #include "spawn.h"
 
 /* A service may ask for its notification fd anywhere up to here. */
@@ -48,7 +49,7 @@ struct kernel_sigaction {
 void spawn_seal_inherited_fds(void)
 {
   /* Fails only on kernels older than 5.11, where nothing better is cheap. */
-  close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+  vigil_close_range(3, ~0U, VIGIL_CLOSE_RANGE_CLOEXEC);
 }
 
 /* Runs in the vfork child, sharing the parent's memory: only syscalls, and

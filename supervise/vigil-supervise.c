@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 
 #include "daemon.h"
 #include "exitcode.h"
+#include "linux-syscall.h"
 #include "procstat.h"
 #include "spawn.h"
 #include "svcontrol.h"
@@ -423,7 +423,7 @@ static int try_adopt(void)
   if (previous.format != SVSTATUS_FORMAT_VIGIL || previous.state != SVSTATUS_RUN || !previous.pid) return 0;
   if (!previous.pid_start_time || procstat_start_time((pid_t)previous.pid, &start_time) < 0) return 0;
   if (start_time != previous.pid_start_time) return 0;
-  g.pidfd = (int)syscall(SYS_pidfd_open, (pid_t)previous.pid, 0);
+  g.pidfd = vigil_pidfd_open((pid_t)previous.pid, 0);
   if (g.pidfd < 0) return 0;
   coe(g.pidfd);
   g.state.status = previous;
