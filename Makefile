@@ -27,7 +27,7 @@ UNIT_SRC := $(wildcard t/unit/*.c)
 HELPER_SRC := $(wildcard t/helpers/*.c)
 
 SUPERVISE_SRC := supervise/supervise-state.c supervise/supervise-spawn.c
-SCAN_SRC := scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
+SCAN_SRC := scan/scan.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
 LOG_SRC := log/logdir.c log/select.c
 
 # One variant per build flavour: normal (static) and asan (dynamic, sanitized).
@@ -59,7 +59,7 @@ $$($(1)_DIR)/bin/%: $$($(1)_DIR)/ctl/%.o $$($(1)_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
 
-$$($(1)_DIR)/unit/%: $$($(1)_DIR)/t/unit/%.o $$(patsubst %.c,$$($(1)_DIR)/%.o,$$(SUPERVISE_SRC) scan/scan-index.c scan/scan-table.c) $$($(1)_LIB)
+$$($(1)_DIR)/unit/%: $$($(1)_DIR)/t/unit/%.o $$(patsubst %.c,$$($(1)_DIR)/%.o,$$(SUPERVISE_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c) $$($(1)_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
 

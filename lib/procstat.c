@@ -1,10 +1,12 @@
 /* Reading /proc/PID/stat. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
 
+#include "linux-syscall.h"
 #include "procstat.h"
 
 /* Field 22, counted from field 3, the first after the command name. */
@@ -41,4 +43,18 @@ int procstat_start_time(pid_t pid, uint64_t *ticks)
 invalid:
   errno = EPROTO;
   return -1;
+}
+
+int procstat_pidfd_same(pid_t pid, uint64_t start_time)
+{
+  uint64_t now_start_time;
+  /* The kernel makes every pidfd close-on-exec. */
+  int pidfd = vigil_pidfd_open(pid, 0);
+  if (pidfd < 0) return -1;
+  if (procstat_start_time(pid, &now_start_time) < 0 || now_start_time != start_time) {
+    close(pidfd);
+    errno = ESRCH;
+    return -1;
+  }
+  return pidfd;
 }

@@ -14,4 +14,10 @@ void procstat_path(char *out, pid_t pid, char const *tail);
    Returns 0, or -1 with errno (ENOENT: no such process). */
 int procstat_start_time(pid_t pid, uint64_t *ticks);
 
+/* A pidfd on pid, if pid is still the process that started at
+   start_time: opened first and checked after, so the pid cannot be
+   recycled between the check and a signal sent through the pidfd.
+   Returns the fd (close-on-exec), or -1 with errno (ESRCH: gone or another process). */
+int procstat_pidfd_same(pid_t pid, uint64_t start_time);
+
 #endif

@@ -71,3 +71,12 @@ int svdir_exists(int dirfd, char const *file)
   struct stat st;
   return !fstatat(dirfd, file, &st, 0);
 }
+
+int svdir_executable(int dirfd, char const *file)
+{
+  struct stat st;
+  if (fstatat(dirfd, file, &st, 0) < 0) return 0;
+  if (S_ISREG(st.st_mode) && !faccessat(dirfd, file, X_OK, 0)) return 1;
+  errno = ENOEXEC;
+  return 0;
+}

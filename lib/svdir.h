@@ -27,4 +27,9 @@ enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signa
 /* Does the file exist (stat follows symlinks)? */
 int svdir_exists(int dirfd, char const *file);
 
+/* Is the file an executable regular file (stat follows symlinks)? When
+   not, errno says why: ENOENT (none), ENOEXEC (there, but no executable
+   file), anything else for a dir that could not be looked into. */
+int svdir_executable(int dirfd, char const *file);
+
 #endif

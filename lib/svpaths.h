@@ -12,6 +12,10 @@
 #define SVPATH_STATUS "supervise/status"
 #define SVPATH_STATUS_NEW "supervise/status.new"
 
+/* The distro's configuration (rc.init, rc.shutdown, log-run, rescue):
+   $VIGIL_CONFDIR when set, else this. */
+#define VIGIL_CONFDIR_DEFAULT "/etc/vigil"
+
 /* Used when $SVDIR is unset or empty (the seed's recommended location). */
 #define SVDIR_DEFAULT "/var/service"
 

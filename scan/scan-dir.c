@@ -26,11 +26,6 @@ enum arrival {
   ARRIVAL_CREATE      /* made by mkdir: wait for it to settle */
 };
 
-static struct service *service_at(uint32_t slot)
-{
-  return &scan.table.services[slot];
-}
-
 static void remember_ignored(char const *name, char const *why)
 {
   uint32_t slot = scan_table_find_name(&scan.table, name);

@@ -16,6 +16,7 @@
 #include <skalibs/types.h>
 
 #include "deadline.h"
+#include "linux-syscall.h"
 #include "procstat.h"
 #include "spawn.h"
 #include "svstatus.h"
@@ -26,11 +27,6 @@
 #define WATCH_PENDING (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_MODIFY | IN_ONLYDIR)
 /* A running service dir is watched only for a log/ that appears. */
 #define WATCH_RUNNING (IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
-
-static struct service *service_at(uint32_t slot)
-{
-  return &scan.table.services[slot];
-}
 
 /* NAME, NAME/log, or either followed by /FILE. */
 static int part_path(char *out, size_t size, uint32_t slot, enum part_role role, char const *file)
@@ -55,18 +51,12 @@ static char const *part_label(enum part_role role)
   return role == PART_LOG ? "/" SVDIR_LOG : "";
 }
 
-/* Is ./run there and executable? When not, errno says why: ENOENT (no
-   run), ENOEXEC (a run that is no executable file), anything else for a
-   dir we could not look into. */
+/* Is ./run there and executable? When not, errno says why (svdir_executable). */
 static bool part_runnable(uint32_t slot, enum part_role role)
 {
   char path[PATH_MAX];
-  struct stat st;
   if (part_path(path, sizeof path, slot, role, SVDIR_RUN) < 0) return false;
-  if (stat(path, &st) < 0) return false;
-  if (S_ISREG(st.st_mode) && !access(path, X_OK)) return true;
-  errno = ENOEXEC;
-  return false;
+  return svdir_executable(AT_FDCWD, path);
 }
 
 /* One warning per waiting part, saying why it waits. */
@@ -86,7 +76,7 @@ static void part_watch(uint32_t slot, enum part_role role, uint32_t mask)
 {
   char path[PATH_MAX];
   int watch;
-  if (part_path(path, sizeof path, slot, role, 0) < 0) return;
+  if (scan.inotify_fd < 0 || part_path(path, sizeof path, slot, role, 0) < 0) return;
   watch = inotify_add_watch(scan.inotify_fd, path, mask);
   if (watch < 0) {
     /* A dir we cannot read was warned about already; rescans try again. */
@@ -205,18 +195,43 @@ static void note_orphan(uint32_t slot, enum part_role role)
   if (!readable && !part->orphan) find_orphan(slot, role);
 }
 
+/* Signal pid only if it is still the process that started at start_time,
+   through a pidfd so that the pid cannot be recycled in between. */
+static void signal_same(pid_t pid, uint64_t start_time, int const *signals, unsigned int count)
+{
+  int pidfd = procstat_pidfd_same(pid, start_time);
+  if (pidfd < 0) return;
+  for (unsigned int i = 0; i < count; i++) vigil_pidfd_send_signal(pidfd, signals[i]);
+  close(pidfd);
+}
+
 /* A dir removed while its supervisor was dead: nobody will adopt what it
-   left running, so stop that here (TERM, then CONT), if it is still the
-   same process. */
+   left running, so stop that here (TERM, then CONT). */
 static void stop_orphan(uint32_t slot, enum part_role role)
 {
+  static int const stop_signals[] = { SIGTERM, SIGCONT };
   struct part *part = &service_at(slot)->parts[role];
-  uint64_t start_time;
-  if (part->orphan > 0 && !procstat_start_time(part->orphan, &start_time) && start_time == part->orphan_start_time) {
-    kill(part->orphan, SIGTERM);
-    kill(part->orphan, SIGCONT);
-  }
+  if (part->orphan > 0) signal_same(part->orphan, part->orphan_start_time, stop_signals, 2);
   part->orphan = 0;
+}
+
+void part_kill(uint32_t slot, enum part_role role)
+{
+  static int const kill_signal[] = { SIGKILL };
+  char path[PATH_MAX];
+  struct svstatus status;
+  struct part *part = &service_at(slot)->parts[role];
+  int dirfd;
+  if (part_path(path, sizeof path, slot, role, 0) == 0
+      && (dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+    if (svstatus_read(dirfd, &status) > 0 && status.format == SVSTATUS_FORMAT_VIGIL
+        && status.state == SVSTATUS_RUN && status.pid && status.pid_start_time)
+      signal_same((pid_t)status.pid, status.pid_start_time, kill_signal, 1);
+    close(dirfd);
+  }
+  if (part->orphan > 0) signal_same(part->orphan, part->orphan_start_time, kill_signal, 1);
+  part->orphan = 0;
+  if (part->pid > 0) kill(part->pid, SIGKILL);
 }
 
 /* Start vigil-supervise on a part. The service's stdout is the pipe's write
@@ -242,8 +257,17 @@ static void part_start(uint32_t slot, enum part_role role)
     part_deadline_in(slot, role, SUPERVISOR_RESTART_MS);
     return;
   }
+  if (scan_table_set_pid(&scan.table, slot, role, pid) < 0) {
+    /* Untracked, its death would go unseen and a later kill could hit a
+       recycled pid: take it back at once and try again later. */
+    kill(pid, SIGKILL);
+    waitpid(pid, 0, 0);
+    if (!part->warned) strerr_warnwu("track a supervisor for ", scan.dir, "/", path, ": out of memory (retrying every second)");
+    part->warned = true;
+    part_deadline_in(slot, role, SUPERVISOR_RESTART_MS);
+    return;
+  }
   part->warned = false;
-  scan_table_set_pid(&scan.table, slot, role, pid);
   scan_table_clear_deadline(&scan.table, slot, role);
   tain_copynow(&part->last_start);
   part->handing_over = false;
@@ -407,17 +431,14 @@ static void part_died(uint32_t slot, enum part_role role)
   scan_table_set_deadline(&scan.table, slot, role, &restart);
 }
 
-void service_reap(void)
+int service_child_exited(pid_t pid)
 {
-  int wstat;
-  pid_t pid;
-  while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
-    /* Not ours: an orphan we reaped as subreaper, e.g. a service whose
-       supervisor was killed, once it exits. */
-    uint32_t found = scan_table_find_pid(&scan.table, pid);
-    if (found == SCAN_INDEX_NONE) continue;
-    part_died(found / PART_COUNT, found % PART_COUNT);
-  }
+  /* Not ours: an orphan we reaped as subreaper, e.g. a service whose
+     supervisor was killed, once it exits. */
+  uint32_t found = scan_table_find_pid(&scan.table, pid);
+  if (found == SCAN_INDEX_NONE) return 0;
+  part_died(found / PART_COUNT, found % PART_COUNT);
+  return 1;
 }
 
 static void part_due(uint32_t slot, enum part_role role)

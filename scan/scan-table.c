@@ -187,9 +187,19 @@ int scan_table_set_pid(struct scan_table *table, uint32_t slot, enum part_role r
 {
   struct part *part = &at(table, slot)->parts[role];
   uint32_t value = slot * PART_COUNT + role;
-  if (part->pid > 0) scan_index_remove(&table->by_pid, value);
-  part->pid = pid;
-  return pid > 0 ? scan_index_insert(&table->by_pid, value) : 0;
+  if (part->pid > 0) {
+    scan_index_remove(&table->by_pid, value);
+    table->alive[role]--;
+  }
+  part->pid = pid > 0 ? pid : 0;
+  if (!part->pid) return 0;
+  /* Unindexed, a pid's death would go unnoticed: the caller must know. */
+  if (scan_index_insert(&table->by_pid, value) < 0) {
+    part->pid = 0;
+    return -1;
+  }
+  table->alive[role]++;
+  return 0;
 }
 
 int scan_table_set_watch(struct scan_table *table, uint32_t slot, enum part_role role, int watch)

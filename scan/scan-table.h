@@ -72,6 +72,7 @@ struct scan_table {
   struct scan_index by_identity;
   struct scan_index by_name;
   struct scan_index by_pid;     /* value: slot * PART_COUNT + role */
+  uint32_t alive[PART_COUNT];   /* parts with a supervisor pid, by role */
   struct scan_index by_watch;   /* value: slot * PART_COUNT + role */
 };
 
@@ -89,7 +90,8 @@ uint32_t scan_table_find_name(struct scan_table *table, char const *name);
 uint32_t scan_table_find_pid(struct scan_table *table, pid_t pid);
 uint32_t scan_table_find_watch(struct scan_table *table, int watch);
 
-/* Keep the indexes in step when a part's pid or watch changes. */
+/* Keep the indexes in step when a part's pid or watch changes. On failure
+   (out of memory) the part is left without a pid, and -1 returned. */
 int scan_table_set_pid(struct scan_table *table, uint32_t slot, enum part_role role, pid_t pid);
 int scan_table_set_watch(struct scan_table *table, uint32_t slot, enum part_role role, int watch);
 

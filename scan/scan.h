@@ -7,6 +7,7 @@
 
 #include <skalibs/tai.h>
 
+#include "scan-stop.h"
 #include "scan-table.h"
 
 /* A half-populated dir made by mkdir starts once nothing in it has changed
@@ -24,34 +25,63 @@
 struct scan_state {
   char const *dir;              /* as given, for messages */
   char *dir_path;               /* absolute, to come back after DIR is replaced */
-  char const *supervisor;       /* absolute path of vigil-supervise */
+  char const *supervisor;       /* path of vigil-supervise */
+  char const *shutdown;         /* path of vigil-shutdown, when PID 1 */
+  char const *rc_shutdown;      /* the distro's hook at stop, or 0 */
+  bool machine;                 /* PID 1 of a machine: signals mean halt, poweroff, reboot */
   unsigned int grace_ms;
   unsigned int rescan_ms;       /* 0: never */
-  int inotify_fd;
+  unsigned int stop_deadline_ms;
+  int notify_fd;                /* told once the first scan has started everything, or -1 */
+  int inotify_fd;               /* -1 once stopping */
   int dir_watch;                /* watch on DIR, or -1 */
   bool dir_watch_warned;
   bool dir_gone;                /* DIR was removed or moved away: its services keep running */
-  bool stopping;                /* SIGTERM: bring everything down, then exit */
   uint32_t generation;          /* of the last full scan */
   tain next_rescan;             /* when rescan_ms or degraded */
   bool has_next_rescan;
+  pid_t rc_pid;                 /* rc.shutdown while it runs */
+  struct scan_stop stop;
   struct scan_table table;
 };
 
 extern struct scan_state scan;
 
+static inline struct service *service_at(uint32_t slot)
+{
+  return &scan.table.services[slot];
+}
+
+/* scan.c: the scanner's life */
+void scan_start(void);
+void scan_schedule_rescan(void);
+void scan_rescan(void);
+bool scan_stopping(void);
+/* The one way in to a stop: how it should end; the deadline is -k's. */
+void scan_stop(enum stop_goal goal, int exit_code);
+void scan_on_signal(int sig);
+void scan_reap(void);
+/* The stop's own deadline passed, or a process it waits for went. */
+void scan_stop_timer(void);
+void scan_stop_progress(void);
+int scan_earliest(tain *deadline);
+/* Whatever is due: a rescan, a part's deadline, the stop's. */
+void scan_on_time(void);
+
 /* scan-dir.c: what is in DIR */
 void scan_full(void);
 void scan_inotify_events(void);
 void scan_dir_lost(void);
-void scan_schedule_rescan(void);
 
 /* scan-run.c: supervisors */
 void service_appeared(uint32_t slot, bool at_once);
 void service_changed(uint32_t slot, enum part_role role);
 void service_remove(uint32_t slot);
 void service_deadlines(void);
-void service_reap(void);
+/* A child of ours exited: 1 if it was a supervisor (then handled), else 0. */
+int service_child_exited(pid_t pid);
 void part_check_log(uint32_t slot);
+/* The stop's escalation: SIGKILL what a part runs (read from its status), then its supervisor. */
+void part_kill(uint32_t slot, enum part_role role);
 
 #endif

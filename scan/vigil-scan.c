@@ -22,58 +22,21 @@
 
 #include "daemon.h"
 #include "exitcode.h"
+#include "findprog.h"
+#include "svdir.h"
+#include "svpaths.h"
 #include "spawn.h"
-#include "deadline.h"
 #include "scan.h"
 
-#define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] DIR"
+#define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] [ -k STOP_DEADLINE_MS ] [ -d NOTIFY_FD ] DIR"
 #define SUPERVISOR_NAME "vigil-supervise"
+#define SHUTDOWN_NAME "vigil-shutdown"
+#define RC_SHUTDOWN_NAME "rc.shutdown"
 /* Room for the pipes of 100,000 logged services. */
 #define FD_LIMIT_WANTED 262144
-/* What the scan dir's watch reports: entries coming, going, renamed; and its own end. */
-#define WATCH_DIR (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
 char const *PROG = "vigil-scan";
-struct scan_state scan = { .dir_watch = -1, .inotify_fd = -1 };
 static int selfpipe_fd;
-
-static int executable(char const *path)
-{
-  struct stat st;
-  return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
-}
-
-/* $VIGIL_SUPERVISE, else beside our own binary, else in $PATH. Found once:
-   a spawn must not search. */
-static char const *find_supervisor(void)
-{
-  static char path[PATH_MAX];
-  char const *env = getenv("VIGIL_SUPERVISE");
-  char const *search = getenv("PATH");
-  ssize_t len;
-  if (env && *env) return env;
-  len = readlink("/proc/self/exe", path, sizeof path - sizeof SUPERVISOR_NAME - 1);
-  if (len > 0) {
-    char *slash;
-    path[len] = 0;
-    slash = strrchr(path, '/');
-    if (slash) {
-      strcpy(slash + 1, SUPERVISOR_NAME);
-      if (executable(path)) return path;
-    }
-  }
-  while (search && *search) {
-    size_t dirlen = strcspn(search, ":");
-    if (dirlen && dirlen + sizeof SUPERVISOR_NAME + 1 < sizeof path) {
-      memcpy(path, search, dirlen);
-      path[dirlen] = '/';
-      strcpy(path + dirlen + 1, SUPERVISOR_NAME);
-      if (executable(path)) return path;
-    }
-    search += dirlen + (search[dirlen] == ':');
-  }
-  strerr_dief(VIGIL_EXIT_SYSTEM, "unable to find ", SUPERVISOR_NAME, " beside vigil-scan or in PATH");
-}
 
 /* Two fds per logged service: take what the hard limit allows, and as
    root raise the hard limit too. Children get the limit we started with. */
@@ -101,70 +64,14 @@ static void raise_fd_limit(void)
   setrlimit(RLIMIT_NOFILE, &limit);
 }
 
-/* Without a watch on DIR, changes are seen by rescans every second. */
-static void watch_dir(void)
-{
-  scan.dir_watch = inotify_add_watch(scan.inotify_fd, ".", WATCH_DIR);
-  if (scan.dir_watch < 0 && !scan.dir_watch_warned)
-    strerr_warnwusys("watch ", scan.dir, " (rescanning every second instead)");
-  scan.dir_watch_warned = scan.dir_watch < 0;
-}
-
-void scan_schedule_rescan(void)
-{
-  unsigned int ms = scan.dir_gone || scan.dir_watch < 0 ? DEGRADED_RESCAN_MS : scan.rescan_ms;
-  scan.has_next_rescan = ms > 0 && !scan.stopping;
-  if (!scan.has_next_rescan) return;
-  deadline_in_ms(&scan.next_rescan, ms);
-}
-
-/* A periodic rescan, a look for DIR's return, or a retry of its watch. */
-static void rescan(void)
-{
-  if (scan.dir_gone) {
-    if (chdir(scan.dir_path) < 0) {
-      scan_schedule_rescan();
-      return;
-    }
-    strerr_warnw(scan.dir, " is back: rescanning");
-    scan.dir_gone = false;
-  }
-  if (scan.dir_watch < 0) watch_dir();
-  scan_schedule_rescan();
-  scan_full();
-}
-
-static void begin_stopping(void)
-{
-  if (scan.stopping) return;
-  scan.stopping = true;
-  scan.has_next_rescan = false;
-  if (scan.dir_watch >= 0) inotify_rm_watch(scan.inotify_fd, scan.dir_watch);
-  scan.dir_watch = -1;
-  for (uint32_t slot = 0; slot < scan.table.capacity; slot++)
-    if (scan.table.services[slot].kind != SERVICE_FREE) service_remove(slot);
-}
-
 static void handle_signals(void)
 {
   int sig;
-  while ((sig = selfpipe_read()) > 0) {
-    switch (sig) {
-      case SIGCHLD:
-        service_reap();
-        break;
-      case SIGHUP:
-      case SIGALRM:
-        if (!scan.stopping) rescan();
-        break;
-      default: /* SIGTERM, SIGINT */
-        begin_stopping();
-        break;
-    }
-  }
+  while ((sig = selfpipe_read()) > 0) scan_on_signal(sig);
   if (sig < 0) strerr_warnwusys("read the selfpipe");
 }
 
+/* One wait for everything: signals, inotify, the earliest deadline. */
 static void loop(void)
 {
   for (;;) {
@@ -172,22 +79,20 @@ static void loop(void)
       { .fd = selfpipe_fd, .events = IOPAUSE_READ },
       { .fd = scan.inotify_fd, .events = IOPAUSE_READ },
     };
-    tain deadline, table_deadline;
+    unsigned int nfds = scan.inotify_fd >= 0 ? 2 : 1;
+    tain deadline;
     int r;
-    if (scan.stopping && !scan.table.count) _exit(VIGIL_EXIT_OK);
-    deadline = tain_infinite;
-    if (scan.has_next_rescan) deadline = scan.next_rescan;
-    if (scan_table_earliest(&scan.table, &table_deadline) && tain_less(&table_deadline, &deadline))
-      deadline = table_deadline;
-    r = iopause_g(fds, 2, &deadline);
+    /* What the last round changed may end a phase of the stop. */
+    scan_stop_progress();
+    if (!scan_earliest(&deadline)) deadline = tain_infinite;
+    r = iopause_g(fds, nfds, &deadline);
     if (r < 0) {
       if (errno != EINTR) strerr_warnwusys("iopause");
       continue;
     }
     if (fds[0].revents & IOPAUSE_READ) handle_signals();
-    if (fds[1].revents & IOPAUSE_READ && !scan.stopping) scan_inotify_events();
-    if (scan.has_next_rescan && !tain_future(&scan.next_rescan)) rescan();
-    service_deadlines();
+    if (nfds == 2 && scan.inotify_fd >= 0 && fds[1].revents & IOPAUSE_READ) scan_inotify_events();
+    scan_on_time();
   }
 }
 
@@ -206,11 +111,40 @@ static char *absolute(char const *dir)
   return path;
 }
 
+/* rc.shutdown runs only on a machine's stop, where the distro put it. */
+static char const *find_rc_shutdown(void)
+{
+  static char path[PATH_MAX];
+  char const *confdir = getenv("VIGIL_CONFDIR");
+  if (!confdir || !*confdir) confdir = VIGIL_CONFDIR_DEFAULT;
+  if (strlen(confdir) + sizeof "/" RC_SHUTDOWN_NAME > sizeof path) return 0;
+  strcpy(path, confdir);
+  strcat(path, "/" RC_SHUTDOWN_NAME);
+  return svdir_executable(AT_FDCWD, path) ? path : 0;
+}
+
+static void find_programs(void)
+{
+  static char supervisor[PATH_MAX], shutdown[PATH_MAX];
+  scan.supervisor = findprog(SUPERVISOR_NAME, "VIGIL_SUPERVISE", supervisor);
+  if (!scan.supervisor) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to find ", SUPERVISOR_NAME, " beside vigil-scan or in PATH");
+  if (!scan.machine) return;
+  scan.shutdown = findprog(SHUTDOWN_NAME, "VIGIL_SHUTDOWN", shutdown);
+  /* PID 1 must come up all the same: the stop will say what is missing. */
+  if (!scan.shutdown) {
+    strerr_warnw("unable to find ", SHUTDOWN_NAME, " beside vigil-scan or in PATH: a stop cannot end cleanly");
+    scan.shutdown = SHUTDOWN_NAME;
+  }
+  scan.rc_shutdown = find_rc_shutdown();
+}
+
 static void setup(void)
 {
-  static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, 0 };
+  static int const trapped_daemon[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, 0 };
+  static int const trapped_machine[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGUSR1, SIGUSR2, SIGPWR, 0 };
+  scan.machine = getpid() == 1;
   daemon_sane_fds();
-  scan.supervisor = find_supervisor();
+  find_programs();
   scan.dir_path = absolute(scan.dir);
   if (!scan.dir_path) strerr_diefusys(VIGIL_EXIT_SYSTEM, "resolve ", scan.dir);
   if (chdir(scan.dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", scan.dir);
@@ -219,30 +153,34 @@ static void setup(void)
   spawn_set_child_blocked(1ULL << (SIGTERM - 1) | 1ULL << (SIGHUP - 1) | 1ULL << (SIGUSR1 - 1) | 1ULL << (SIGINT - 1));
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
-  selfpipe_fd = daemon_trap(trapped);
+  selfpipe_fd = daemon_trap(scan.machine ? trapped_machine : trapped_daemon);
   scan.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (scan.inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
   scan_table_init(&scan.table);
 }
 
-int main(int argc, char const *const *argv)
+static void parse_options(int argc, char const *const *argv)
 {
   subgetopt options = SUBGETOPT_ZERO;
-  scan.grace_ms = GRACE_DEFAULT_MS;
   for (;;) {
-    int opt = subgetopt_r(argc, argv, "t:g:", &options);
+    int opt = subgetopt_r(argc, argv, "t:g:k:d:", &options);
     if (opt == -1) break;
     switch (opt) {
       case 't': if (!uint0_scan(options.arg, &scan.rescan_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
       case 'g': if (!uint0_scan(options.arg, &scan.grace_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
+      case 'k': if (!uint0_scan(options.arg, &scan.stop_deadline_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
+      case 'd': if (!int0_scan(options.arg, &scan.notify_fd) || scan.notify_fd < 3) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
       default: strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
     }
   }
   if (argc - options.ind != 1 || !argv[options.ind][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
   scan.dir = argv[options.ind];
+}
+
+int main(int argc, char const *const *argv)
+{
+  parse_options(argc, argv);
   setup();
-  watch_dir();
-  scan_schedule_rescan();
-  scan_full();
+  scan_start();
   loop();
 }
