@@ -436,14 +436,20 @@ static void test_table_pids_watches(void)
   is_uint(scan_table_find_pid(&table, 1234), SCAN_INDEX_NONE, "pids: after a new pid, the old one is not found");
   is_uint(scan_table_find_pid(&table, 4321), table_value(a, PART_MAIN), "pids: the new one is");
   is_uint(scan_table_find_pid(&table, 1235), table_value(a, PART_LOG), "pids: the other part is untouched");
+  is_uint(table.alive[PART_MAIN], 1, "alive: a new pid for a live part counts once");
+  is_uint(table.alive[PART_LOG], 1, "alive: one logger");
   scan_table_set_pid(&table, a, PART_MAIN, 0);
   is_uint(scan_table_find_pid(&table, 4321), SCAN_INDEX_NONE, "pids: pid 0 clears it");
+  is_uint(table.alive[PART_MAIN], 0, "alive: pid 0 uncounts it");
+  scan_table_set_pid(&table, a, PART_MAIN, 0);
+  is_uint(table.alive[PART_MAIN], 0, "alive: clearing twice does not go below zero");
   is_uint(scan_table_find_pid(&table, 0), SCAN_INDEX_NONE, "pids: pid 0 is never found");
   is_uint(scan_table_find_pid(&table, -1), SCAN_INDEX_NONE, "pids: a negative pid is never found");
   /* A pid reused by another service (the first one died). */
   scan_table_set_pid(&table, a, PART_LOG, 0);
   scan_table_set_pid(&table, b, PART_MAIN, 1235);
   is_uint(scan_table_find_pid(&table, 1235), table_value(b, PART_MAIN), "pids: a reused pid finds its new owner");
+  is_uint(table.alive[PART_MAIN] + table.alive[PART_LOG], 1, "alive: one part alive in all");
 
   is_int(scan_table_set_watch(&table, a, PART_MAIN, 0), 0, "watches: set_watch 0 succeeds (0 is a valid watch)");
   is_uint(scan_table_find_watch(&table, 0), table_value(a, PART_MAIN), "watches: watch 0 is found");
