@@ -1,6 +1,7 @@
 #!/bin/sh
 # vigil-scan: one supervisor per service dir and per log/, the pipe between
 # them, identity by device and inode, pickup, grace, and SIGTERM order.
+. "$(dirname "$0")/pidns.sh"
 . "$(dirname "$0")/lib.sh"
 
 mkdir sv

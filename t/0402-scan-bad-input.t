@@ -4,6 +4,7 @@
 # missing or not executable (picked up once fixed), log as a file, log/
 # without run, names with spaces and newlines, an unreadable subdir, DIR
 # missing at start, DIR moved away and back while the scanner runs.
+. "$(dirname "$0")/pidns.sh"
 . "$(dirname "$0")/lib.sh"
 
 LONG_RUN='exec sleep 1000'

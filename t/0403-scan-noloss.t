@@ -2,6 +2,7 @@
 # No line lost: a service writes numbered lines as fast as it can while it
 # and its logger are restarted many times (svc -t, kill -9). The scanner
 # holds both ends of the pipe, so restarts never sever it.
+. "$(dirname "$0")/pidns.sh"
 . "$(dirname "$0")/lib.sh"
 
 log_size() { stat -c %s "$T/$1/gen.log" 2>/dev/null || echo 0; }
