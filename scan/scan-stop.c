@@ -27,21 +27,50 @@ char const *scan_stop_goal_name(enum stop_goal goal)
   return "exit";
 }
 
-int scan_stop_goal_of_signal(int sig, bool machine, enum stop_goal *goal)
+enum signal_meaning scan_signal_meaning(int sig, enum scan_role role, bool has_main, enum stop_goal *goal)
 {
-  if (!machine) {
-    if (sig != SIGTERM && sig != SIGINT) return 0;
-    *goal = GOAL_EXIT;
-    return 1;
+  if (sig == SIGCHLD) return SIGNAL_REAP;
+  if (sig == SIGALRM) return SIGNAL_RESCAN;
+  *goal = GOAL_EXIT;
+  switch (role) {
+    case ROLE_DAEMON:
+      if (sig == SIGHUP) return SIGNAL_RESCAN;
+      if (sig == SIGTERM || sig == SIGINT) return SIGNAL_STOP;
+      return SIGNAL_UNEXPECTED;
+    case ROLE_MACHINE:
+      switch (sig) {
+        case SIGHUP: return SIGNAL_RESCAN;
+        case SIGUSR1: *goal = GOAL_HALT; return SIGNAL_STOP;
+        case SIGUSR2: *goal = GOAL_POWEROFF; return SIGNAL_STOP;
+        case SIGTERM: *goal = GOAL_REBOOT; return SIGNAL_STOP;
+        case SIGINT: *goal = GOAL_REBOOT; return SIGNAL_STOP;
+        case SIGPWR: *goal = GOAL_POWEROFF; return SIGNAL_STOP;
+      }
+      return SIGNAL_UNEXPECTED;
+    case ROLE_CONTAINER:
+      switch (sig) {
+        case SIGTERM: case SIGINT: case SIGPWR: return SIGNAL_STOP;
+        case SIGHUP: return has_main ? SIGNAL_FORWARD : SIGNAL_RESCAN;
+        case SIGQUIT: case SIGUSR1: case SIGUSR2: case SIGWINCH:
+          return has_main ? SIGNAL_FORWARD : SIGNAL_UNEXPECTED;
+      }
+      return SIGNAL_UNEXPECTED;
   }
-  switch (sig) {
-    case SIGUSR1: *goal = GOAL_HALT; return 1;
-    case SIGUSR2: *goal = GOAL_POWEROFF; return 1;
-    case SIGTERM: *goal = GOAL_REBOOT; return 1;
-    case SIGINT: *goal = GOAL_REBOOT; return 1;
-    case SIGPWR: *goal = GOAL_POWEROFF; return 1;
+  return SIGNAL_UNEXPECTED;
+}
+
+int const *scan_role_signals(enum scan_role role)
+{
+  static int const daemon_signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, 0 };
+  static int const machine_signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGUSR1, SIGUSR2, SIGPWR, 0 };
+  static int const container_signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGPWR,
+                                           SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, 0 };
+  switch (role) {
+    case ROLE_DAEMON: return daemon_signals;
+    case ROLE_MACHINE: return machine_signals;
+    case ROLE_CONTAINER: return container_signals;
   }
-  return 0;
+  return daemon_signals;
 }
 
 static int finish(struct scan_stop *stop, struct stop_actions *out)
@@ -74,7 +103,7 @@ static int on_request(struct scan_stop *stop, struct stop_event const *event, ta
   /* A later request changes how the stop ends (the admin's last word),
      never when: the first deadline stands. */
   stop->goal = event->goal;
-  stop->exit_code = event->exit_code;
+  if (event->exit_code >= 0) stop->exit_code = event->exit_code;
   if (stop->phase != STOP_RUNNING) return 0;
   deadline_after_ms(&stop->deadline, now, event->deadline_ms);
   if (emit(out, STOP_ACTION_STOP_SCANNING) < 0) return -1;

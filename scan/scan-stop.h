@@ -44,7 +44,7 @@ enum stop_goal {
 };
 
 enum stop_event_type {
-  STOP_EVENT_REQUEST,    /* goal, exit_code, deadline_ms */
+  STOP_EVENT_REQUEST,    /* goal, exit_code (-1: keep the one known), deadline_ms */
   STOP_EVENT_CHANGED,    /* a process went: look at the counts */
   STOP_EVENT_TIMER       /* the deadline given by scan_stop_deadline passed */
 };
@@ -102,12 +102,31 @@ int scan_stop_step(struct scan_stop *stop, struct stop_event const *event,
 /* The phase's deadline, or 0 when none (running, or done). */
 int scan_stop_deadline(struct scan_stop const *stop, tain *deadline);
 
-/* Which signals stop the scanner, and how. Any scanner: TERM and INT exit
-   0. PID 1 of a machine follows busybox's init, so that busybox's own
-   halt, poweroff and reboot work: USR1 halt, USR2 poweroff, TERM reboot,
-   INT (ctrl-alt-del) reboot, PWR poweroff. Returns 1 and sets *goal for
-   such a signal, else 0. */
-int scan_stop_goal_of_signal(int sig, bool machine, enum stop_goal *goal);
+/* What the scanner is, which decides what its signals mean and how its stop ends. */
+enum scan_role {
+  ROLE_DAEMON,           /* started by someone else: TERM and INT stop it, exit 0 */
+  ROLE_MACHINE,          /* PID 1 of a machine: busybox init's signals; ends in vigil-shutdown --final */
+  ROLE_CONTAINER         /* PID 1 of a container: TERM, INT, PWR stop it; exits with its main program's code */
+};
+
+enum signal_meaning {
+  SIGNAL_REAP,           /* SIGCHLD */
+  SIGNAL_RESCAN,
+  SIGNAL_STOP,           /* with *goal */
+  SIGNAL_FORWARD,        /* to the container's main program */
+  SIGNAL_UNEXPECTED      /* trapped by mistake: said, and otherwise ignored */
+};
+
+/* What a signal means to a scanner of this role (with or without a main
+   program). PID 1 of a machine follows busybox's init, so that busybox's
+   own halt, poweroff and reboot work: USR1 halt, USR2 poweroff, TERM
+   reboot, INT (ctrl-alt-del) reboot, PWR poweroff. A container stops on
+   TERM (docker stop), INT and PWR (LXC), and passes HUP, QUIT, USR1, USR2
+   and WINCH to its main program. */
+enum signal_meaning scan_signal_meaning(int sig, enum scan_role role, bool has_main, enum stop_goal *goal);
+
+/* The signals a scanner of this role traps, 0-terminated. */
+int const *scan_role_signals(enum scan_role role);
 
 /* The name of a goal as rc.shutdown and vigil-shutdown --final take it. */
 char const *scan_stop_goal_name(enum stop_goal goal);

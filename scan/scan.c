@@ -137,17 +137,28 @@ static void warn_escalation(char const *what, unsigned int count)
   strerr_warnw("stop: ", what, " (", number, " left)");
 }
 
-/* PID 1 of a machine ends in vigil-shutdown --final; any other scanner exits. */
+/* PID 1 of a machine ends in vigil-shutdown --final; any other scanner
+   exits (a container's PID 1 with its main program's code: the kernel
+   then kills whatever is left in it). */
 static void finish_stop(void)
 {
-  if (scan.machine) {
-    char const *argv[] = { scan.shutdown, "--final", scan_stop_goal_name(scan.stop.goal), 0 };
-    execv(argv[0], (char *const *)argv);
-    strerr_warnwusys("exec ", argv[0]);
-    /* PID 1 must not exit: the kernel would panic. Stay and reap. */
-    for (;;) if (wait(0) < 0 && errno == ECHILD) pause();
+  switch (scan.role) {
+    case ROLE_DAEMON:
+    case ROLE_CONTAINER:
+      _exit(scan.stop.exit_code);
+    case ROLE_MACHINE: {
+      char const *argv[] = { scan.shutdown, "--final", scan_stop_goal_name(scan.stop.goal), 0 };
+      execv(argv[0], (char *const *)argv);
+      strerr_warnwusys("exec ", argv[0]);
+      /* PID 1 must not exit: the kernel would panic. Stay and reap. */
+      for (;;) if (wait(0) < 0 && errno == ECHILD) pause();
+    }
   }
-  _exit(scan.stop.exit_code);
+}
+
+static void signal_main(int sig)
+{
+  if (scan.main_pid > 0) kill(scan.main_pid, sig);
 }
 
 static void carry_out(enum stop_action_type action)
@@ -163,11 +174,14 @@ static void carry_out(enum stop_action_type action)
       kill_rc_shutdown();
       return;
     case STOP_ACTION_DOWN_SERVICES:
+      signal_main(SIGTERM);
+      signal_main(SIGCONT);
       for (uint32_t slot = 0; slot < scan.table.capacity; slot++)
         if (scan.table.services[slot].kind != SERVICE_FREE) service_remove(slot);
       return;
     case STOP_ACTION_KILL_SERVICES:
       warn_escalation("deadline passed: killing services", scan.table.alive[PART_MAIN]);
+      signal_main(SIGKILL);
       for_each_part(PART_MAIN, part_kill);
       return;
     case STOP_ACTION_TERM_LOGGERS:
@@ -195,7 +209,8 @@ static void stop_step(enum stop_event_type type, enum stop_goal goal, int exit_c
     .deadline_ms = scan.stop_deadline_ms,
     .counts = {
       .rc_running = scan.rc_pid > 0,
-      .services = scan.table.alive[PART_MAIN],
+      /* A container's main program goes down with the services. */
+      .services = scan.table.alive[PART_MAIN] + (scan.main_pid > 0),
       .loggers = scan.table.alive[PART_LOG],
     },
   };
@@ -225,18 +240,32 @@ void scan_stop_timer(void)
 
 void scan_on_signal(int sig)
 {
-  enum stop_goal goal;
-  switch (sig) {
-    case SIGCHLD:
+  enum stop_goal goal = GOAL_EXIT;
+  switch (scan_signal_meaning(sig, scan.role, scan.main_pid > 0, &goal)) {
+    case SIGNAL_REAP:
       scan_reap();
       return;
-    case SIGHUP:
-    case SIGALRM:
+    case SIGNAL_RESCAN:
       scan_rescan();
       return;
+    case SIGNAL_STOP:
+      /* A container's code is its main program's, once that has exited. */
+      scan_stop(goal, -1);
+      return;
+    case SIGNAL_FORWARD:
+      signal_main(sig);
+      return;
+    case SIGNAL_UNEXPECTED:
+      strerr_warnw("ignoring an unexpected signal");
+      return;
   }
-  if (scan_stop_goal_of_signal(sig, scan.machine, &goal)) scan_stop(goal, 0);
-  else strerr_warnw("ignoring an unexpected signal");
+}
+
+/* The container's main program is done: so is the container, with its code. */
+static void main_exited(int wstat)
+{
+  scan.main_pid = 0;
+  scan_stop(GOAL_EXIT, WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 128 + WTERMSIG(wstat));
 }
 
 static void rc_shutdown_exited(int wstat)
@@ -253,6 +282,7 @@ void scan_reap(void)
   /* Every child, and as subreaper (or PID 1) every orphan handed to us. */
   while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
     if (pid == scan.rc_pid) rc_shutdown_exited(wstat);
+    else if (pid == scan.main_pid) main_exited(wstat);
     else service_child_exited(pid);
   }
 }

@@ -28,7 +28,8 @@ struct scan_state {
   char const *supervisor;       /* path of vigil-supervise */
   char const *shutdown;         /* path of vigil-shutdown, when PID 1 */
   char const *rc_shutdown;      /* the distro's hook at stop, or 0 */
-  bool machine;                 /* PID 1 of a machine: signals mean halt, poweroff, reboot */
+  enum scan_role role;
+  pid_t main_pid;               /* a container's main program (our child), or 0 */
   unsigned int grace_ms;
   unsigned int rescan_ms;       /* 0: never */
   unsigned int stop_deadline_ms;
@@ -57,7 +58,8 @@ void scan_start(void);
 void scan_schedule_rescan(void);
 void scan_rescan(void);
 bool scan_stopping(void);
-/* The one way in to a stop: how it should end; the deadline is -k's. */
+/* The one way in to a stop: how it should end (exit_code -1: keep the
+   one known); the deadline is -k's. */
 void scan_stop(enum stop_goal goal, int exit_code);
 void scan_on_signal(int sig);
 void scan_reap(void);

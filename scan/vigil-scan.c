@@ -28,7 +28,7 @@
 #include "spawn.h"
 #include "scan.h"
 
-#define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] [ -k STOP_DEADLINE_MS ] [ -d NOTIFY_FD ] DIR"
+#define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] [ -k STOP_DEADLINE_MS ] [ -d NOTIFY_FD ] [ -r ROLE ] [ -m MAIN_PID ] DIR"
 #define SUPERVISOR_NAME "vigil-supervise"
 #define SHUTDOWN_NAME "vigil-shutdown"
 #define RC_SHUTDOWN_NAME "rc.shutdown"
@@ -128,7 +128,7 @@ static void find_programs(void)
   static char supervisor[PATH_MAX], shutdown[PATH_MAX];
   scan.supervisor = findprog(SUPERVISOR_NAME, "VIGIL_SUPERVISE", supervisor);
   if (!scan.supervisor) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to find ", SUPERVISOR_NAME, " beside vigil-scan or in PATH");
-  if (!scan.machine) return;
+  if (scan.role != ROLE_MACHINE) return;
   scan.shutdown = findprog(SHUTDOWN_NAME, "VIGIL_SHUTDOWN", shutdown);
   /* PID 1 must come up all the same: the stop will say what is missing. */
   if (!scan.shutdown) {
@@ -138,11 +138,20 @@ static void find_programs(void)
   scan.rc_shutdown = find_rc_shutdown();
 }
 
+/* The initial PID namespace's inode number (PROC_PID_INIT_INO): PID 1 in
+   any other namespace is a container's. */
+#define INITIAL_PID_NAMESPACE_INODE 0xEFFFFFFCU
+
+static enum scan_role detect_role(void)
+{
+  struct stat st;
+  if (getpid() != 1) return ROLE_DAEMON;
+  if (!stat("/proc/self/ns/pid", &st) && st.st_ino != INITIAL_PID_NAMESPACE_INODE) return ROLE_CONTAINER;
+  return ROLE_MACHINE;
+}
+
 static void setup(void)
 {
-  static int const trapped_daemon[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, 0 };
-  static int const trapped_machine[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGUSR1, SIGUSR2, SIGPWR, 0 };
-  scan.machine = getpid() == 1;
   daemon_sane_fds();
   find_programs();
   scan.dir_path = absolute(scan.dir);
@@ -153,28 +162,40 @@ static void setup(void)
   spawn_set_child_blocked(1ULL << (SIGTERM - 1) | 1ULL << (SIGHUP - 1) | 1ULL << (SIGUSR1 - 1) | 1ULL << (SIGINT - 1));
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
-  selfpipe_fd = daemon_trap(scan.machine ? trapped_machine : trapped_daemon);
+  selfpipe_fd = daemon_trap(scan_role_signals(scan.role));
   scan.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (scan.inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
   scan_table_init(&scan.table);
 }
 
+static enum scan_role parse_role(char const *name)
+{
+  if (!strcmp(name, "machine")) return ROLE_MACHINE;
+  if (!strcmp(name, "container")) return ROLE_CONTAINER;
+  if (!strcmp(name, "daemon")) return ROLE_DAEMON;
+  strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+}
+
 static void parse_options(int argc, char const *const *argv)
 {
   subgetopt options = SUBGETOPT_ZERO;
+  char const *role = 0;
   for (;;) {
-    int opt = subgetopt_r(argc, argv, "t:g:k:d:", &options);
+    int opt = subgetopt_r(argc, argv, "t:g:k:d:r:m:", &options);
     if (opt == -1) break;
     switch (opt) {
       case 't': if (!uint0_scan(options.arg, &scan.rescan_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
       case 'g': if (!uint0_scan(options.arg, &scan.grace_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
       case 'k': if (!uint0_scan(options.arg, &scan.stop_deadline_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
       case 'd': if (!int0_scan(options.arg, &scan.notify_fd) || scan.notify_fd < 3) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
+      case 'r': role = options.arg; break;
+      case 'm': if (!pid0_scan(options.arg, &scan.main_pid) || scan.main_pid <= 0) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;
       default: strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
     }
   }
   if (argc - options.ind != 1 || !argv[options.ind][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
   scan.dir = argv[options.ind];
+  scan.role = role ? parse_role(role) : detect_role();
 }
 
 int main(int argc, char const *const *argv)

@@ -244,28 +244,69 @@ static void test_second_request(void)
 static void test_signals(void)
 {
   enum stop_goal goal = GOAL_EXIT;
-  struct { int sig; bool machine; int stops; enum stop_goal goal; char const *what; } const cases[] = {
-    { SIGTERM, false, 1, GOAL_EXIT, "daemon TERM: exit" },
-    { SIGINT, false, 1, GOAL_EXIT, "daemon INT: exit" },
-    { SIGUSR1, false, 0, GOAL_EXIT, "daemon USR1: no stop" },
-    { SIGPWR, false, 0, GOAL_EXIT, "daemon PWR: no stop" },
-    { SIGHUP, false, 0, GOAL_EXIT, "daemon HUP: no stop" },
-    { SIGUSR1, true, 1, GOAL_HALT, "machine USR1: halt" },
-    { SIGUSR2, true, 1, GOAL_POWEROFF, "machine USR2: poweroff" },
-    { SIGTERM, true, 1, GOAL_REBOOT, "machine TERM: reboot" },
-    { SIGINT, true, 1, GOAL_REBOOT, "machine INT (ctrl-alt-del): reboot" },
-    { SIGPWR, true, 1, GOAL_POWEROFF, "machine PWR: poweroff" },
-    { SIGHUP, true, 0, GOAL_EXIT, "machine HUP: no stop" },
-    { SIGCHLD, true, 0, GOAL_EXIT, "machine CHLD: no stop" },
+  struct {
+    int sig; enum scan_role role; bool has_main;
+    enum signal_meaning meaning; enum stop_goal goal; char const *what;
+  } const cases[] = {
+    { SIGCHLD, ROLE_DAEMON, false, SIGNAL_REAP, GOAL_EXIT, "daemon CHLD: reap" },
+    { SIGTERM, ROLE_DAEMON, false, SIGNAL_STOP, GOAL_EXIT, "daemon TERM: exit" },
+    { SIGINT, ROLE_DAEMON, false, SIGNAL_STOP, GOAL_EXIT, "daemon INT: exit" },
+    { SIGHUP, ROLE_DAEMON, false, SIGNAL_RESCAN, GOAL_EXIT, "daemon HUP: rescan" },
+    { SIGALRM, ROLE_DAEMON, false, SIGNAL_RESCAN, GOAL_EXIT, "daemon ALRM: rescan" },
+    { SIGUSR1, ROLE_DAEMON, false, SIGNAL_UNEXPECTED, GOAL_EXIT, "daemon USR1: not a stop" },
+    { SIGPWR, ROLE_DAEMON, false, SIGNAL_UNEXPECTED, GOAL_EXIT, "daemon PWR: not a stop" },
+    { SIGUSR1, ROLE_MACHINE, false, SIGNAL_STOP, GOAL_HALT, "machine USR1: halt" },
+    { SIGUSR2, ROLE_MACHINE, false, SIGNAL_STOP, GOAL_POWEROFF, "machine USR2: poweroff" },
+    { SIGTERM, ROLE_MACHINE, false, SIGNAL_STOP, GOAL_REBOOT, "machine TERM: reboot" },
+    { SIGINT, ROLE_MACHINE, false, SIGNAL_STOP, GOAL_REBOOT, "machine INT (ctrl-alt-del): reboot" },
+    { SIGPWR, ROLE_MACHINE, false, SIGNAL_STOP, GOAL_POWEROFF, "machine PWR: poweroff" },
+    { SIGHUP, ROLE_MACHINE, false, SIGNAL_RESCAN, GOAL_EXIT, "machine HUP: rescan" },
+    { SIGCHLD, ROLE_MACHINE, false, SIGNAL_REAP, GOAL_EXIT, "machine CHLD: reap" },
+    { SIGQUIT, ROLE_MACHINE, false, SIGNAL_UNEXPECTED, GOAL_EXIT, "machine QUIT: nothing" },
+    { SIGTERM, ROLE_CONTAINER, true, SIGNAL_STOP, GOAL_EXIT, "container TERM: exit" },
+    { SIGINT, ROLE_CONTAINER, true, SIGNAL_STOP, GOAL_EXIT, "container INT: exit" },
+    { SIGPWR, ROLE_CONTAINER, true, SIGNAL_STOP, GOAL_EXIT, "container PWR (LXC): exit" },
+    { SIGHUP, ROLE_CONTAINER, true, SIGNAL_FORWARD, GOAL_EXIT, "container HUP: to the main program" },
+    { SIGQUIT, ROLE_CONTAINER, true, SIGNAL_FORWARD, GOAL_EXIT, "container QUIT: to the main program" },
+    { SIGUSR1, ROLE_CONTAINER, true, SIGNAL_FORWARD, GOAL_EXIT, "container USR1: to the main program" },
+    { SIGUSR2, ROLE_CONTAINER, true, SIGNAL_FORWARD, GOAL_EXIT, "container USR2: to the main program" },
+    { SIGWINCH, ROLE_CONTAINER, true, SIGNAL_FORWARD, GOAL_EXIT, "container WINCH: to the main program" },
+    { SIGHUP, ROLE_CONTAINER, false, SIGNAL_RESCAN, GOAL_EXIT, "container without main HUP: rescan" },
+    { SIGUSR1, ROLE_CONTAINER, false, SIGNAL_UNEXPECTED, GOAL_EXIT, "container without main USR1: nothing" },
+    { SIGALRM, ROLE_CONTAINER, true, SIGNAL_RESCAN, GOAL_EXIT, "container ALRM: rescan" },
   };
   for (unsigned int i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    int stops = scan_stop_goal_of_signal(cases[i].sig, cases[i].machine, &goal);
-    ok(stops == cases[i].stops && (!stops || goal == cases[i].goal), "signals: %s", cases[i].what);
+    enum signal_meaning meaning = scan_signal_meaning(cases[i].sig, cases[i].role, cases[i].has_main, &goal);
+    ok(meaning == cases[i].meaning && (meaning != SIGNAL_STOP || goal == cases[i].goal), "signals: %s", cases[i].what);
+  }
+  /* Every signal with a meaning is trapped by that role, and no other is. */
+  for (int role = ROLE_DAEMON; role <= ROLE_CONTAINER; role++) {
+    int const *trapped = scan_role_signals(role);
+    bool all = true;
+    for (int sig = 1; sig < 65; sig++) {
+      bool in = false;
+      for (int const *t = trapped; *t; t++) in = in || *t == sig;
+      if (in != (scan_signal_meaning(sig, role, true, &goal) != SIGNAL_UNEXPECTED)) all = false;
+    }
+    ok(all, "signals: role %d traps exactly the signals it gives a meaning", role);
   }
   is_str(scan_stop_goal_name(GOAL_HALT), "halt", "names: halt");
   is_str(scan_stop_goal_name(GOAL_POWEROFF), "poweroff", "names: poweroff");
   is_str(scan_stop_goal_name(GOAL_REBOOT), "reboot", "names: reboot");
   is_str(scan_stop_goal_name(GOAL_EXIT), "exit", "names: exit");
+}
+
+static void test_exit_code_kept(void)
+{
+  struct harness h;
+  setup(&h, false);
+  h.counts = (struct stop_counts){ .services = 2 };
+  request(&h, GOAL_EXIT, -1);
+  is_int(h.stop.exit_code, 0, "code: a signal's stop exits 0 when nothing else is known");
+  request(&h, GOAL_EXIT, 143);
+  is_int(h.stop.exit_code, 143, "code: the main program's code, once it exits");
+  request(&h, GOAL_EXIT, -1);
+  is_int(h.stop.exit_code, 143, "code: a later signal keeps it");
 }
 
 int main(void)
@@ -277,5 +318,6 @@ int main(void)
   test_rc_shutdown();
   test_second_request();
   test_signals();
+  test_exit_code_kept();
   return done_testing();
 }
