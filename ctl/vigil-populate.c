@@ -100,7 +100,7 @@ int main(int argc, char const *const *argv)
   if (svinstall_lock(g.dstfd) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "lock ", g.dst);
   if (svinstall_template_load(&g.log_template, 0, &e) < 0) {
     errno = e.err;
-    strerr_diefusys(e.exitcode, e.verb, e.object);
+    strerr_diefusys(e.exitcode, e.verb, " ", e.object);
   }
   populate();
   return g.exitcode;

@@ -148,7 +148,10 @@ static int remove_entries(int dirfd)
 
 int svinstall_remove(int dirfd, char const *name)
 {
+  struct stat st;
   int fd;
+  /* Absent is done, also on a read-only file system (where rmdir says EROFS). */
+  if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) return errno == ENOENT ? 0 : -1;
   if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0) return 0;
   if (errno == ENOENT) return 0;
   if (errno == ENOTDIR) return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
@@ -182,7 +185,7 @@ int svinstall_template_load(stralloc *out, char const *path, struct svinstall_er
   if (errno == ENOENT && !required) {
     if (stralloc_catb(out, builtin_log_template, sizeof builtin_log_template - 1)) return 0;
   }
-  set_error(e, VIGIL_EXIT_SYSTEM, "read log template ", path, errno, 0);
+  set_error(e, VIGIL_EXIT_SYSTEM, "read log template", path, errno, 0);
   return -1;
 }
 
