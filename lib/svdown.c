@@ -27,7 +27,8 @@ int svdown_send(char const *dir, char const *letters)
     case SVCONTROL_NOT_RUNNING: return 0;
     case SVCONTROL_NOT_FIFO: errno = EINVAL; return -1;
     case SVCONTROL_BUSY: errno = EAGAIN; return -1;
-    case SVCONTROL_ERROR: return -1;
+    /* No such dir (a service without log/): no supervisor to tell. */
+    case SVCONTROL_ERROR: return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
   }
   return -1;
 }
@@ -128,7 +129,7 @@ enum svdown_result svdown_wait_exit(char const *dir, tain const *deadline)
   strcpy(path, dir);
   strcat(path, "/" SVPATH_LOCK);
   fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT ? SVDOWN_DONE : SVDOWN_ERROR;
+  if (fd < 0) return errno == ENOENT || errno == ENOTDIR ? SVDOWN_DONE : SVDOWN_ERROR;
   r = lock_until(fd, deadline);
   int saved = errno;
   close(fd);

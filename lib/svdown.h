@@ -13,7 +13,7 @@ enum svdown_result {
 };
 
 /* Send the letters to DIR's supervisor if one runs. Returns 1 sent, 0 no
-   supervisor (nothing to do), -1 with errno. */
+   supervisor or no such dir (nothing to do), -1 with errno. */
 int svdown_send(char const *dir, char const *letters);
 
 /* Wait until DIR's status says ./run is not running, woken by inotify;

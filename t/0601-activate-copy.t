@@ -119,6 +119,13 @@ mkservice elsewhere/tool 'exec sleep 1000'
 svactivate "$T/elsewhere/tool/"
 ok "svactivate DIR installs DIR under its last component" [ -x live/tool/run ]
 
+# --- svdeactivate without a scanner: nothing to stop, the dir goes ---
+svdeactivate nolog ownlog 2> err
+is "$?" 0 "svdeactivate of services no supervisor runs (an empty log file, a log/): exit 0"
+is "$(cat err)" "" "silently"
+ok "both dirs are gone" eval '[ ! -e live/nolog ] && [ ! -e live/ownlog ]'
+is "$(ls -A live | grep -c '^\.')" 0 "no dotdir left"
+
 # --- vigil-populate ---
 mkdir boot
 mkservice rc/.hidden 'exec sleep 1000'
