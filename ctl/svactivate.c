@@ -74,24 +74,27 @@ static void stop_then_swap(struct svinstall_request const *req)
   int sent[2];
   struct svinstall_error e;
   tain deadline;
-  if (svinstall_build(req, &e) < 0) die_error(&e);
   if (strlen(g.live) + 2 * NAME_MAX + sizeof "//log" > sizeof dir) strerr_dief(VIGIL_EXIT_USAGE, "path too long: ", g.live);
   strcpy(dir, g.live); strcat(dir, "/"); strcat(dir, req->name);
   strcpy(log, dir); strcat(log, "/log");
+  /* Complete before anything is stopped: a copy that fails leaves the old one running. */
+  if (svinstall_build(req, &e) < 0) die_error(&e);
   tain_now_set_stopwatch_g();
   deadline_in_ms(&deadline, g.timeout_ms);
   for (int i = 0; i < 2; i++) {
+    enum svdown_result r = SVDOWN_ERROR;
     sent[i] = svdown_send(dirs[i], "d");
-    if (sent[i] < 0 && i == 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "control ", dirs[i]);
-    if (sent[i] <= 0) continue;
-    enum svdown_result r = svdown_wait_down(dirs[i], &deadline);
+    if (sent[i] == 0) continue;
+    if (sent[i] > 0) r = svdown_wait_down(dirs[i], &deadline);
     if (r == SVDOWN_DONE) continue;
     /* Leave things as they were: the old service wanted up again, the new dir gone. */
+    int saved = errno;
     for (int j = 0; j <= i; j++) if (sent[j] > 0) svdown_send(dirs[j], "u");
     svinstall_build_name(old, sizeof old, req->name);
     svinstall_remove(g.livefd, old);
+    errno = saved;
     if (r == SVDOWN_TIMEOUT) strerr_dief(VIGIL_EXIT_TIMEOUT, dirs[i], " still up after the timeout: not replaced (svc -k it, or raise -t)");
-    strerr_diefusys(VIGIL_EXIT_SYSTEM, "wait for ", dirs[i]);
+    strerr_diefusys(VIGIL_EXIT_SYSTEM, sent[i] < 0 ? "control " : "wait for ", dirs[i]);
   }
   if (svinstall_swap(req, &e) < 0) die_error(&e);
   svinstall_old_name(old, sizeof old, req->name);

@@ -64,10 +64,10 @@ int svinstall_template_load(stralloc *out, char const *path, struct svinstall_er
    installs into it never interleave. Returns 0, or -1 with errno. */
 int svinstall_lock(int livefd);
 
-/* Build .NAME from the source; when NAME is not active, rename it in.
-   When NAME is active, compare: UNCHANGED or CHANGED, with .NAME removed
-   (build it again with svinstall_build to replace). Any failure removes
-   .NAME and leaves the live dir as it was. */
+/* Check the source (an executable run, a valid log). When NAME is not
+   active, build .NAME and rename it in: INSTALLED. When it is, only
+   compare: UNCHANGED or CHANGED (svinstall_build, then svinstall_swap,
+   replace it). Any failure leaves the live dir as it was. */
 enum svinstall_result svinstall_activate(struct svinstall_request const *req, struct svinstall_error *e);
 
 /* Build .NAME (removing a leftover one first), complete, but do not rename
