@@ -20,7 +20,7 @@ CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib -Isupervise -Iscan -Ilog $(CPPFLAGS)
 LDFLAGS_STATIC := -static -no-pie
 SKARNET := -lskarnet
 
-PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait
+PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait ctl/svactivate ctl/svdeactivate ctl/vigil-populate
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_HDR  := $(wildcard lib/*.h)
 UNIT_SRC := $(wildcard t/unit/*.c)
