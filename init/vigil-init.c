@@ -443,7 +443,10 @@ int main(int argc, char const *const *argv)
   /* Only the initial namespace's init may: elsewhere a harmless EINVAL. */
   reboot(RB_DISABLE_CAD);
   read_cmdline();
-  if (boot.rescue_asked) run_rescue(RESCUE_ASKED);
+  if (boot.rescue_asked) {
+    set_why("the kernel command line asked for it", "", "", 0);
+    run_rescue(RESCUE_ASKED);
+  }
   populate();
   exec_scanner();
 }
