@@ -390,6 +390,8 @@ static void __attribute__((noreturn)) exec_scanner(void)
   runner = fork();
   if (runner < 0) {
     set_why("unable to fork the rc.init runner", "", "", errno);
+    close(notify[0]);
+    close(notify[1]);
     boot_failed();
   }
   if (!runner) {
