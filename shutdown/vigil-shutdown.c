@@ -209,6 +209,12 @@ static void kill_all(int sig)
   kill(-1, sig);
 }
 
+static void reboot_as_pid1(int howto)
+{
+  if (getpid() != 1) strerr_dief(VIGIL_EXIT_BUG, "refusing reboot(2) when not PID 1");
+  reboot(howto);
+}
+
 /* Reaps until no process is left (ECHILD: as PID 1 every orphan is ours)
    or deadline_ms passes. Returns 1 when none is left. */
 static int wait_all_gone(unsigned int deadline_ms)
@@ -386,7 +392,7 @@ static void __attribute__((noreturn)) final_stage(enum mode mode, unsigned int g
   else if (initial_pid_namespace()) unmount_all("/");
   else step_line("in a child PID namespace: the mounts are left to the host");
   step_line(modes[mode].name);
-  reboot(modes[mode].howto);
+  reboot_as_pid1(modes[mode].howto);
   strerr_warnwusys(modes[mode].name);
   for (;;)
     if (wait(0) < 0 && errno == ECHILD) pause();
