@@ -20,7 +20,10 @@ CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib -Isupervise -Iscan -Ilog $(CPPFLAGS)
 LDFLAGS_STATIC := -static -no-pie
 SKARNET := -lskarnet
 
-PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait ctl/svactivate ctl/svdeactivate ctl/vigil-populate
+PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait \
+            ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown
+# Names of vigil-shutdown that `make install` links to it.
+SHUTDOWN_LINKS := halt poweroff reboot shutdown
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_HDR  := $(wildcard lib/*.h)
 UNIT_SRC := $(wildcard t/unit/*.c)
@@ -52,6 +55,14 @@ $$($(1)_DIR)/bin/vigil-scan: $$($(1)_DIR)/scan/vigil-scan.o $$(patsubst %.c,$$($
 	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
 
 $$($(1)_DIR)/bin/vigil-log: $$($(1)_DIR)/log/vigil-log.o $$(patsubst %.c,$$($(1)_DIR)/%.o,$$(LOG_SRC)) $$($(1)_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
+
+$$($(1)_DIR)/bin/vigil-init: $$($(1)_DIR)/init/vigil-init.o $$($(1)_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
+
+$$($(1)_DIR)/bin/vigil-shutdown: $$($(1)_DIR)/shutdown/vigil-shutdown.o $$($(1)_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $(2) $(3) -o $$@ $$^ $$(SKARNET)
 
@@ -105,6 +116,7 @@ check-asan: $(asan_BINS) $(asan_UNITS) $(asan_HELPERS) test-deps
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
 	cp $(static_BINS) $(DESTDIR)$(PREFIX)/bin/
+	for name in $(SHUTDOWN_LINKS); do ln -sf vigil-shutdown $(DESTDIR)$(PREFIX)/bin/$$name; done
 	cp doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
 
 BENCH_TOOLS := probe-service pause latency count-starts pickup-latency

@@ -1,0 +1,473 @@
+/* vigil-shutdown: asks PID 1 to halt, power off or reboot; as PID 1
+   (--final), the last stage: kill what is left, sync, unmount, reboot(2). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include "exitcode.h"
+#include "linux-syscall.h"
+
+#define USAGE "vigil-shutdown [ -f ] halt|poweroff|reboot | vigil-shutdown --final [ -g GRACE_MS ] MODE | halt|poweroff|reboot [ -f ] | shutdown [ -f ] -h|-p|-r [ now | +MIN ]"
+
+/* Stragglers get this long between SIGTERM and SIGKILL: the services had
+   their own deadlines already, so what is left is mostly their orphans. */
+#define FINAL_GRACE_MS 3000
+/* After SIGKILL only a process stuck in the kernel (D state) can stay. */
+#define FINAL_KILL_WAIT_MS 5000
+/* The kernel's defaults for init (INR_OPEN_CUR, INR_OPEN_MAX): the scanner
+   raised its own for thousands of pipes. */
+#define DEFAULT_NOFILE_SOFT 1024
+#define DEFAULT_NOFILE_HARD 4096
+#define DEFAULT_RUNDIR "/run/vigil"
+#define FORCE_FILE "shutdown-force"
+/* The highest signal number of Linux. */
+#define KERNEL_NSIG 64
+
+char const *PROG = "vigil-shutdown";
+
+enum mode { MODE_HALT, MODE_POWEROFF, MODE_REBOOT, MODE_COUNT };
+
+/* Busybox's convention for the signal, so its halt/poweroff/reboot work too. */
+static struct mode_info {
+  char const *name;
+  int signal;
+  int howto;
+} const modes[MODE_COUNT] = {
+  [MODE_HALT] = { "halt", SIGUSR1, RB_HALT_SYSTEM },
+  [MODE_POWEROFF] = { "poweroff", SIGUSR2, RB_POWER_OFF },
+  [MODE_REBOOT] = { "reboot", SIGTERM, RB_AUTOBOOT },
+};
+
+/* Names PID 1 has when it is vigil. */
+static char const *const vigil_names[] = { "vigil-scan", "vigil-init", "vigil-shutdown" };
+
+static struct request {
+  enum mode mode;
+  int force;
+  unsigned int delay_minutes;
+} request;
+
+static struct timespec final_start;
+
+static int mode_by_name(char const *name, enum mode *mode)
+{
+  for (int i = 0; i < MODE_COUNT; i++)
+    if (!strcmp(name, modes[i].name)) return (*mode = i, 1);
+  return 0;
+}
+
+static char const *basename_of(char const *path)
+{
+  char const *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/* ---- asking PID 1 ---- */
+
+static int is_vigil_name(char const *name)
+{
+  for (size_t i = 0; i < sizeof vigil_names / sizeof vigil_names[0]; i++)
+    if (!strcmp(name, vigil_names[i])) return 1;
+  return 0;
+}
+
+/* PID 1's binary (or, for a script, its command name) is one of vigil's.
+   A binary replaced by an upgrade reads "... (deleted)". */
+static void check_pid1_is_vigil(void)
+{
+  char exe[PATH_MAX];
+  char comm[64];
+  ssize_t len = readlink("/proc/1/exe", exe, sizeof exe - 1);
+  int fd;
+  if (len > 0) {
+    exe[len] = 0;
+    if (len > 10 && !strcmp(exe + len - 10, " (deleted)")) exe[len - 10] = 0;
+    if (is_vigil_name(basename_of(exe))) return;
+  }
+  fd = open("/proc/1/comm", O_RDONLY | O_CLOEXEC);
+  len = fd < 0 ? -1 : read(fd, comm, sizeof comm - 1);
+  if (fd >= 0) close(fd);
+  if (len <= 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "read /proc/1/comm to find what PID 1 is");
+  comm[len] = 0;
+  comm[strcspn(comm, "\n")] = 0;
+  if (is_vigil_name(comm)) return;
+  strerr_dief(VIGIL_EXIT_USAGE, "PID 1 is not vigil (it is ", comm, "): use the tools of the running init");
+}
+
+/* -f: the scanner reads this file when the signal comes, and skips
+   rc.shutdown and the services step. */
+static void write_force_flag(void)
+{
+  char const *rundir = getenv("VIGIL_RUNDIR");
+  char path[PATH_MAX];
+  char line[16];
+  size_t len = strlen(modes[request.mode].name);
+  if (!rundir || !*rundir) rundir = DEFAULT_RUNDIR;
+  if (strlen(rundir) + sizeof "/" FORCE_FILE > sizeof path) strerr_dief(VIGIL_EXIT_USAGE, "VIGIL_RUNDIR is too long");
+  strcpy(path, rundir);
+  strcat(path, "/" FORCE_FILE);
+  memcpy(line, modes[request.mode].name, len);
+  line[len++] = '\n';
+  if (mkdir(rundir, 0755) < 0 && errno != EEXIST) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", rundir);
+  if (!openwritenclose_unsafe(path, line, len)) strerr_diefusys(VIGIL_EXIT_SYSTEM, "write ", path);
+}
+
+/* shutdown +MIN: the caller waits, in the foreground; interrupting it cancels. */
+static void wait_minutes(unsigned int minutes)
+{
+  struct timespec until;
+  if (!minutes) return;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += (time_t)minutes * 60;
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, 0) == EINTR) {}
+}
+
+static void ask_pid1(void)
+{
+  char const *name = modes[request.mode].name;
+  if (geteuid()) strerr_dief(VIGIL_EXIT_USAGE, "unable to ", name, ": permission denied: only root may stop the system");
+  check_pid1_is_vigil();
+  wait_minutes(request.delay_minutes);
+  if (request.force) write_force_flag();
+  if (kill(1, modes[request.mode].signal) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "signal PID 1 to ", name);
+}
+
+/* ---- the final stage, as PID 1 ---- */
+
+/* "12.345s" since the final stage began. */
+static void elapsed(char out[UINT64_FMT + 6])
+{
+  struct timespec now;
+  uint64_t ms;
+  size_t len;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  ms = (uint64_t)(now.tv_sec - final_start.tv_sec) * 1000 + (now.tv_nsec - final_start.tv_nsec) / 1000000;
+  len = uint64_fmt(out, ms / 1000);
+  out[len++] = '.';
+  out[len++] = '0' + ms % 1000 / 100;
+  out[len++] = '0' + ms % 100 / 10;
+  out[len++] = '0' + ms % 10;
+  out[len++] = 's';
+  out[len] = 0;
+}
+
+#define step_line(...) do { \
+  char when_[UINT64_FMT + 6]; \
+  elapsed(when_); \
+  strerr_warn(PROG, ": ", when_, ": ", __VA_ARGS__); \
+} while (0)
+
+static void noop_handler(int sig) { (void)sig; }
+
+/* Empty mask, default dispositions, default fd limit, fds 0-2 only, cwd /:
+   nothing the scanner had may hold us or a filesystem. */
+static void clean_state(void)
+{
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  struct sigaction wake = { .sa_handler = noop_handler };
+  struct rlimit files = { DEFAULT_NOFILE_SOFT, DEFAULT_NOFILE_HARD };
+  sigset_t chld;
+  sigemptyset(&dfl.sa_mask);
+  /* glibc refuses its own two real-time signals: they stay as they are. */
+  for (int sig = 1; sig <= KERNEL_NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, 0);
+  sigemptyset(&chld);
+  sigprocmask(SIG_SETMASK, &chld, 0);
+  setrlimit(RLIMIT_NOFILE, &files);
+  if (vigil_close_range(3, ~0U, 0) < 0)
+    for (int fd = 3; fd < DEFAULT_NOFILE_HARD; fd++) close(fd);
+  for (int fd = 0; fd < 3; fd++)
+    if (fcntl(fd, F_GETFD) < 0 && open("/dev/console", O_RDWR | O_NOCTTY) < 0) open("/dev/null", O_RDWR);
+  if (chdir("/") < 0) strerr_warnwusys("chdir to /");
+  /* Child exits wake the waits below; blocked, they stay pending (PID 1
+     would not get a signal at its default disposition at all). */
+  sigemptyset(&wake.sa_mask);
+  sigaction(SIGCHLD, &wake, 0);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, 0);
+}
+
+static void kill_all(int sig)
+{
+  if (getpid() != 1) strerr_dief(VIGIL_EXIT_BUG, "refusing kill(-1) when not PID 1");
+  kill(-1, sig);
+}
+
+static void reboot_as_pid1(int howto)
+{
+  if (getpid() != 1) strerr_dief(VIGIL_EXIT_BUG, "refusing reboot(2) when not PID 1");
+  reboot(howto);
+}
+
+/* Reaps until no process is left (ECHILD: as PID 1 every orphan is ours)
+   or deadline_ms passes. Returns 1 when none is left. */
+static int wait_all_gone(unsigned int deadline_ms)
+{
+  struct timespec deadline, now;
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += deadline_ms / 1000;
+  deadline.tv_nsec += (long)(deadline_ms % 1000) * 1000000;
+  if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000; }
+  for (;;) {
+    struct timespec left;
+    pid_t pid;
+    while ((pid = waitpid(-1, 0, WNOHANG)) > 0) {}
+    if (pid < 0 && errno == ECHILD) return 1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    left.tv_sec = deadline.tv_sec - now.tv_sec;
+    left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+    if (left.tv_nsec < 0) { left.tv_sec--; left.tv_nsec += 1000000000; }
+    if (left.tv_sec < 0) return 0;
+    sigtimedwait(&chld, 0, &left);
+  }
+}
+
+/* How many children PID 1 still has (every process left is one, or the child of one). */
+static char const *children_left(char out[UINT_FMT])
+{
+  char buf[4096];
+  unsigned int count = 0;
+  ssize_t len;
+  int fd = open("/proc/1/task/1/children", O_RDONLY | O_CLOEXEC);
+  len = fd < 0 ? -1 : read(fd, buf, sizeof buf);
+  if (fd >= 0) close(fd);
+  for (ssize_t i = 0; i < len; i++) count += buf[i] == ' ';
+  out[uint_fmt(out, count)] = 0;
+  return out;
+}
+
+/* Returns 1 when no process but us is left. */
+static int kill_everything(unsigned int grace_ms)
+{
+  char count[UINT_FMT];
+  kill_all(SIGTERM);
+  kill_all(SIGCONT);
+  if (wait_all_gone(grace_ms)) {
+    step_line("SIGTERM: every process is gone");
+    return 1;
+  }
+  step_line("SIGTERM: ", children_left(count), " processes left after the grace time: SIGKILL");
+  kill_all(SIGKILL);
+  if (wait_all_gone(FINAL_KILL_WAIT_MS)) {
+    step_line("SIGKILL: every process is gone");
+    return 1;
+  }
+  step_line("SIGKILL: ", children_left(count), " processes still left (stuck in the kernel?)");
+  return 0;
+}
+
+/* In a child PID namespace the kernel's thread daemon (pid 2, parent 0)
+   is not visible: there the mounts belong to the host or the container
+   manager, and the superblocks are shared with it. */
+static int initial_pid_namespace(void)
+{
+  char buf[64];
+  ssize_t len;
+  int fd = open("/proc/2/stat", O_RDONLY | O_CLOEXEC);
+  len = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0) close(fd);
+  if (len <= 0) return 0;
+  buf[len] = 0;
+  return !strncmp(buf, "2 (kthreadd) S 0 ", sizeof "2 (kthreadd) S 0 " - 1);
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+  char *out = s;
+  for (; *s; s++) {
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+      *out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+      s += 3;
+    } else *out++ = *s;
+  }
+  *out = 0;
+}
+
+/* The mount point of one mountinfo line (the fifth field), unescaped in
+   place; 0 if the line is malformed. */
+static char *mount_point(char *line)
+{
+  char *field = line;
+  for (int i = 0; i < 4; i++) {
+    field = strchr(field, ' ');
+    if (!field) return 0;
+    field++;
+  }
+  field[strcspn(field, " ")] = 0;
+  unescape(field);
+  return field;
+}
+
+static int under_root(char const *path, char const *root, size_t rootlen)
+{
+  if (rootlen == 1) return path[1] != 0;
+  return !strncmp(path, root, rootlen) && path[rootlen] == '/';
+}
+
+static size_t lines_of(char const *s)
+{
+  size_t count = 1;
+  for (; *s; s++) count += *s == '\n';
+  return count;
+}
+
+/* Every mount under root, last mounted first: unmounted, or remounted
+   read-only when busy; then root itself read-only. */
+static void unmount_all(char const *root)
+{
+  stralloc info = STRALLOC_ZERO;
+  size_t rootlen = strlen(root);
+  unsigned int gone = 0, readonly = 0, failed = 0;
+  size_t count = 0;
+  char **points;
+  char n1[UINT_FMT], n2[UINT_FMT], n3[UINT_FMT];
+  if (!openslurpclose(&info, "/proc/self/mountinfo") || !stralloc_0(&info)) {
+    step_line("unable to read /proc/self/mountinfo: ", strerror(errno), ": unmounting nothing");
+    return;
+  }
+  points = malloc((lines_of(info.s) + 1) * sizeof *points);
+  if (!points) {
+    step_line("unable to list the mounts: ", strerror(errno), ": unmounting nothing");
+    stralloc_free(&info);
+    return;
+  }
+  for (char *line = info.s; *line;) {
+    char *newline = strchr(line, '\n');
+    char *point;
+    if (newline) *newline = 0;
+    point = mount_point(line);
+    if (point && under_root(point, root, rootlen)) points[count++] = point;
+    line = newline ? newline + 1 : line + strlen(line);
+  }
+  /* Last mounted first: children before their parents. */
+  while (count--) {
+    if (!umount2(points[count], 0)) gone++;
+    else if (errno == EINVAL || errno == ENOENT) continue;  /* went with another already */
+    else if (!mount(0, points[count], 0, MS_REMOUNT | MS_RDONLY, 0)) readonly++;
+    else failed++;
+  }
+  free(points);
+  stralloc_free(&info);
+  n1[uint_fmt(n1, gone)] = 0;
+  n2[uint_fmt(n2, readonly)] = 0;
+  n3[uint_fmt(n3, failed)] = 0;
+  step_line("unmount: ", n1, " unmounted, ", n2, " busy and remounted read-only, ", n3, " failed");
+  if (!mount(0, root, 0, MS_REMOUNT | MS_RDONLY, 0)) step_line("remounted ", root, " read-only");
+  else step_line("unable to remount ", root, " read-only: ", strerror(errno));
+}
+
+static void __attribute__((noreturn)) final_stage(enum mode mode, unsigned int grace_ms)
+{
+  char const *test_root = getenv("VIGIL_FINAL_ROOT");
+  int alone;
+  if (getpid() != 1) strerr_dief(VIGIL_EXIT_USAGE, "--final runs only as PID 1");
+  clock_gettime(CLOCK_MONOTONIC, &final_start);
+  clean_state();
+  step_line("final stage: ", modes[mode].name);
+  alone = kill_everything(grace_ms);
+  sync();
+  step_line("sync done");
+  if (!alone) step_line("not unmounting while processes are left");
+  else if (test_root && *test_root) unmount_all(test_root);
+  else if (initial_pid_namespace()) unmount_all("/");
+  else step_line("in a child PID namespace: the mounts are left to the host");
+  step_line(modes[mode].name);
+  reboot_as_pid1(modes[mode].howto);
+  strerr_warnwusys(modes[mode].name);
+  for (;;)
+    if (wait(0) < 0 && errno == ECHILD) pause();
+}
+
+/* ---- command lines ---- */
+
+static void __attribute__((noreturn)) usage(void)
+{
+  strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+}
+
+/* -f, then nothing: halt, poweroff, reboot. */
+static void parse_force(int argc, char const *const *argv, int *next)
+{
+  subgetopt l = SUBGETOPT_ZERO;
+  for (;;) {
+    int opt = subgetopt_r(argc, argv, "f", &l);
+    if (opt == -1) break;
+    if (opt != 'f') usage();
+    request.force = 1;
+  }
+  *next = l.ind;
+}
+
+/* shutdown [-f] -h|-p|-r [now|+MIN] */
+static void parse_shutdown(int argc, char const *const *argv)
+{
+  subgetopt l = SUBGETOPT_ZERO;
+  int chosen = 0;
+  for (;;) {
+    int opt = subgetopt_r(argc, argv, "hprf", &l);
+    if (opt == -1) break;
+    switch (opt) {
+      case 'h': request.mode = MODE_HALT; chosen++; break;
+      case 'p': request.mode = MODE_POWEROFF; chosen++; break;
+      case 'r': request.mode = MODE_REBOOT; chosen++; break;
+      case 'f': request.force = 1; break;
+      default: usage();
+    }
+  }
+  if (chosen != 1 || argc - l.ind > 1) usage();
+  if (l.ind < argc && strcmp(argv[l.ind], "now")) {
+    char const *when = argv[l.ind];
+    size_t len = when[0] == '+' ? uint_scan(when + 1, &request.delay_minutes) : 0;
+    if (!len || when[len + 1]) usage();
+  }
+}
+
+static void __attribute__((noreturn)) parse_final(int argc, char const *const *argv)
+{
+  unsigned int grace_ms = FINAL_GRACE_MS;
+  enum mode mode;
+  int i = 2;
+  if (i + 1 < argc && !strcmp(argv[i], "-g")) {
+    if (!uint0_scan(argv[i + 1], &grace_ms)) usage();
+    i += 2;
+  }
+  if (argc != i + 1 || !mode_by_name(argv[i], &mode)) usage();
+  final_stage(mode, grace_ms);
+}
+
+int main(int argc, char const *const *argv)
+{
+  char const *name = basename_of(argv[0]);
+  int next;
+  if (argc >= 2 && !strcmp(argv[1], "--final")) parse_final(argc, argv);
+  if (!strcmp(name, "shutdown")) parse_shutdown(argc, argv);
+  else if (mode_by_name(name, &request.mode)) {
+    parse_force(argc, argv, &next);
+    if (next != argc) usage();
+  } else {
+    parse_force(argc, argv, &next);
+    if (next != argc - 1 || !mode_by_name(argv[next], &request.mode)) usage();
+  }
+  ask_pid1();
+  return VIGIL_EXIT_OK;
+}

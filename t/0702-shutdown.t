@@ -1,0 +1,110 @@
+#!/bin/sh
+# vigil-shutdown: requests to PID 1 (busybox's signals), their refusals,
+# and --final as PID 1 of a PID+mount namespace, in a tmpfs test root
+# (VIGIL_FINAL_ROOT): stragglers killed before anything is unmounted, and
+# the namespace's init ending the way the kernel reports each mode.
+. "${0%/*}/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root for PID namespaces"
+unshare -fpm --mount-proc true 2>/dev/null || skip_all "unshare -fpm --mount-proc does not work here"
+
+mkdir "$T/bin"
+for name in halt poweroff reboot shutdown; do ln -s "$VIGIL_BIN/vigil-shutdown" "$T/bin/$name"; done
+
+out=$(vigil-shutdown --final poweroff 2>&1); code=$?
+is "$code" 100 "--final not as PID 1: exit 100"
+like "$out" "vigil-shutdown: fatal: --final runs only as PID 1" "--final not as PID 1: a clear message"
+out=$(vigil-shutdown sideways 2>&1); code=$?
+is "$code" 100 "an unknown mode: exit 100"
+out=$("$T/bin/shutdown" -h -r now 2>&1); code=$?
+is "$code" 100 "shutdown with two modes: exit 100"
+out=$("$T/bin/shutdown" -r soon 2>&1); code=$?
+is "$code" 100 "shutdown at a time that is not now or +MIN: exit 100"
+
+# Refusals, each in a namespace of its own so no request can reach the host's init.
+out=$(unshare -fpm --mount-proc sh -c '"$0"; echo "exit $?"' "$T/bin/poweroff" 2>&1)
+like "$out" "PID 1 is not vigil \(it is sh\)" "PID 1 not vigil: a clear error"
+like "$out" "exit 100$" "PID 1 not vigil: exit 100"
+chmod 755 "$T" "$T/bin"
+out=$(unshare -fpm --mount-proc setpriv --reuid=nobody --regid=nogroup --clear-groups "$T/bin/poweroff" 2>&1; echo "exit $?")
+like "$out" "vigil-shutdown: fatal: unable to poweroff: permission denied: only root" "poweroff as nobody: a clear error"
+like "$out" "exit 100$" "poweroff as nobody: exit 100"
+
+# A stand-in PID 1 named vigil-scan records the signal a request sends.
+# $1: the request to run inside, once the traps are set.
+cat > "$T/bin/vigil-scan" <<EOF2
+#!/bin/sh
+for sig in USR1 USR2 TERM; do trap "echo \$sig >> $T/got; exit 0" \$sig; done
+"\$@" &
+i=0; while [ \$i -lt 2000 ]; do sleep 0.01; i=\$((i+1)); done
+echo none >> $T/got
+EOF2
+chmod +x "$T/bin/vigil-scan"
+request() {
+  rm -f "$T/got"
+  env VIGIL_RUNDIR="$T/run" timeout -s KILL 60 unshare --kill-child -fpm --mount-proc "$T/bin/vigil-scan" "$@" > "$T/request.out" 2>&1
+  cat "$T/got"
+}
+is "$(request "$T/bin/poweroff")" USR2 "poweroff sends SIGUSR2 to PID 1"
+is "$(request "$T/bin/halt")" USR1 "halt sends SIGUSR1 to PID 1"
+is "$(request "$T/bin/reboot")" TERM "reboot sends SIGTERM to PID 1"
+is "$(request "$T/bin/shutdown" -p now)" USR2 "shutdown -p now sends SIGUSR2"
+is "$(request "$T/bin/shutdown" -r +0)" TERM "shutdown -r +0 sends SIGTERM"
+is "$(request "$VIGIL_BIN/vigil-shutdown" halt)" USR1 "vigil-shutdown halt sends SIGUSR1"
+ok "no -f: no force flag" [ ! -e "$T/run/shutdown-force" ]
+is "$(request "$T/bin/poweroff" -f)" USR2 "poweroff -f sends SIGUSR2"
+is "$(cat "$T/run/shutdown-force" 2>/dev/null)" poweroff "poweroff -f writes the force flag first"
+if command -v busybox >/dev/null; then
+  is "$(request busybox poweroff)" USR2 "busybox's poweroff works the same way"
+  is "$(request busybox reboot)" TERM "busybox's reboot works the same way"
+else
+  diag "no busybox: its poweroff not checked"
+fi
+
+# --final MODE as PID 1 of a namespace. Inside: a tmpfs test root with a
+# tmpfs under it, a process that ignores SIGTERM holding a file open there
+# (its parent gone: an orphan, as a run script's child), and one that dies
+# on SIGTERM. VIGIL_FINAL_ROOT keeps the unmounting inside the test root.
+cat > "$T/final.sh" <<EOF2
+#!/bin/sh
+R=$T/root
+export R
+mkdir -p \$R && mount -t tmpfs tmpfs \$R && mkdir \$R/data && mount -t tmpfs tmpfs \$R/data || exit 7
+sh -c 'sh -c "trap \"\" TERM; exec 3>\$R/data/held; exec sleep 1000" & ' 
+sleep 1000 &
+i=0; while [ ! -e \$R/data/held ] && [ \$i -lt 1000 ]; do sleep 0.01; i=\$((i+1)); done
+VIGIL_FINAL_ROOT=\$R exec "$VIGIL_BIN/vigil-shutdown" --final -g \$2 \$1
+EOF2
+chmod +x "$T/final.sh"
+final() {
+  timeout -s KILL 60 unshare --kill-child -fpm --mount-proc "$T/final.sh" "$1" "$2" > "$T/final.out" 2>&1
+}
+final poweroff 500; code=$?
+is "$code" 130 "--final poweroff: the namespace's init dies of SIGINT (128+2)"
+out=$(cat "$T/final.out")
+like "$out" "SIGTERM: 1 processes left after the grace time: SIGKILL" "--final: the process ignoring SIGTERM is left after the grace"
+like "$out" "SIGKILL: every process is gone" "--final: SIGKILL ends it"
+like "$out" "unmount: 1 unmounted, 0 busy and remounted read-only, 0 failed" "--final: the file it held is closed before the unmount"
+like "$out" "remounted $T/root read-only" "--final: the root is remounted read-only"
+ok "--final: one line per step, each with its time" [ "$(grep -cE '^vigil-shutdown: [0-9]+\.[0-9]{3}s: ' "$T/final.out")" -ge 6 ]
+before() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
+ok "--final: the kill comes before the unmount" \
+  before "$(grep -n 'SIGKILL: every' "$T/final.out" | cut -d: -f1)" "$(grep -n 'unmount:' "$T/final.out" | cut -d: -f1)"
+final halt 500; code=$?
+is "$code" 130 "--final halt: the namespace's init dies of SIGINT"
+final reboot 500; code=$?
+is "$code" 129 "--final reboot: the namespace's init dies of SIGHUP (128+1)"
+ok "the test root is not mounted on the host" [ -z "$(grep " $T/root" /proc/self/mountinfo)" ]
+
+# Nothing left: every process that obeys SIGTERM gone at once, no wait for the grace.
+cat > "$T/prompt.sh" <<EOF2
+#!/bin/sh
+for i in 1 2 3 4 5; do sleep 1000 & done
+exec "$VIGIL_BIN/vigil-shutdown" --final -g 60000 poweroff
+EOF2
+chmod +x "$T/prompt.sh"
+timeout -s KILL 60 unshare --kill-child -fpm --mount-proc "$T/prompt.sh" > "$T/prompt.out" 2>&1
+like "$(cat "$T/prompt.out")" "SIGTERM: every process is gone" "--final: processes that obey SIGTERM do not wait for a 60 s grace"
+like "$(cat "$T/prompt.out")" "in a child PID namespace: the mounts are left to the host" "--final: without a test root, a namespace leaves the mounts alone"
+
+done_testing
