@@ -47,7 +47,7 @@ static void die_error(struct svinstall_error const *e)
    source dir itself, and its last component the name. */
 static void source_of(char const *arg, char *source, size_t size, char const **name)
 {
-  char const *rcdir = svinstall_env_dir("VIGIL_RCDIR", SVINSTALL_RCDIR_DEFAULT);
+  char const *rcdir = svinstall_env_dir("VIGIL_RCDIR", VIGIL_RCDIR_DEFAULT);
   size_t len = strlen(arg);
   if (!strchr(arg, '/')) {
     if (strlen(rcdir) + 1 + len + 1 > size) strerr_dief(VIGIL_EXIT_USAGE, "name too long: ", arg);

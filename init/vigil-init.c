@@ -19,12 +19,11 @@
 #include "exitcode.h"
 #include "findprog.h"
 #include "spawn.h"
+#include "svpaths.h"
 
 #define USAGE "vigil-init"
 
 /* Every default a distro or a test may change through the environment. */
-#define DEFAULT_CONFDIR "/etc/vigil"
-#define DEFAULT_RCDIR "/etc/rc"
 #define DEFAULT_LIVEDIR "/run/service"
 #define DEFAULT_CMDLINE "/proc/cmdline"
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -77,6 +76,7 @@ static struct {
   char const *cmdline;
   int rescue_asked;
   char kill_deadline_ms[UINT_FMT];
+  char const *role;             /* the scanner's -r, or 0: it tells from its pid namespace */
   unsigned int attempt;
   char why[WHY_MAX];
   char const *const *argv;
@@ -282,10 +282,19 @@ static void cmdline_timeout(char const *value)
   boot.kill_deadline_ms[uint_fmt(boot.kill_deadline_ms, seconds * 1000)] = 0;
 }
 
+/* vigil.role=machine|container (or $VIGIL_ROLE): what PID 1 is, when its
+   pid namespace does not say it right (a VM test in a namespace, say). */
+static void set_role(char const *value)
+{
+  if (!strcmp(value, "machine") || !strcmp(value, "container")) boot.role = value;
+  else strerr_warnw("ignoring the role ", value, ": neither machine nor container");
+}
+
 static void cmdline_word(char const *word)
 {
   if (!strcmp(word, "vigil.rescue") || !strcmp(word, "single") || !strcmp(word, "emergency")) boot.rescue_asked = 1;
   else if (!strncmp(word, "vigil.timeout=", sizeof "vigil.timeout=" - 1)) cmdline_timeout(word + sizeof "vigil.timeout=" - 1);
+  else if (!strncmp(word, "vigil.role=", sizeof "vigil.role=" - 1)) set_role(word + sizeof "vigil.role=" - 1);
 }
 
 /* The kernel command line, read once. Missing: no knob, no failure. */
@@ -381,7 +390,7 @@ static void __attribute__((noreturn)) exec_scanner(void)
 {
   char path[PATH_MAX];
   char fd_text[UINT_FMT];
-  char const *argv[7];
+  char const *argv[9];
   unsigned int argc = 0;
   int notify[2];
   pid_t runner;
@@ -415,6 +424,10 @@ static void __attribute__((noreturn)) exec_scanner(void)
     argv[argc++] = "-k";
     argv[argc++] = boot.kill_deadline_ms;
   }
+  if (boot.role) {
+    argv[argc++] = "-r";
+    argv[argc++] = boot.role;
+  }
   argv[argc++] = boot.livedir;
   argv[argc] = 0;
   execv(scanner, (char *const *)argv);
@@ -432,10 +445,11 @@ static void settle_process(void)
   setenv("PATH", DEFAULT_PATH, 0);
   boot.attempt = 1;
   if (attempt) uint_scan(attempt, &boot.attempt);
-  boot.confdir = env_or("VIGIL_CONFDIR", DEFAULT_CONFDIR);
-  boot.rcdir = env_or("VIGIL_RCDIR", DEFAULT_RCDIR);
+  boot.confdir = env_or("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
+  boot.rcdir = env_or("VIGIL_RCDIR", VIGIL_RCDIR_DEFAULT);
   boot.livedir = env_or("VIGIL_LIVEDIR", DEFAULT_LIVEDIR);
   boot.cmdline = env_or("VIGIL_CMDLINE", DEFAULT_CMDLINE);
+  if (getenv("VIGIL_ROLE") && *getenv("VIGIL_ROLE")) set_role(getenv("VIGIL_ROLE"));
 }
 
 int main(int argc, char const *const *argv)

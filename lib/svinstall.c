@@ -170,7 +170,7 @@ int svinstall_template_load(stralloc *out, char const *path, struct svinstall_er
   int required = 1;
   if (!path) path = getenv("VIGIL_LOG_TEMPLATE");
   if (!path || !*path) {
-    char const *confdir = svinstall_env_dir("VIGIL_CONFDIR", SVINSTALL_CONFDIR_DEFAULT);
+    char const *confdir = svinstall_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
     if (strlen(confdir) + sizeof "/" SVINSTALL_LOG_TEMPLATE_FILE > sizeof fallback) {
       set_error(e, VIGIL_EXIT_SYSTEM, "read", confdir, ENAMETOOLONG, 0);
       return -1;

@@ -12,9 +12,7 @@
 #include <skalibs/stralloc.h>
 
 /* The distro's log/run template: every @NAME@ in it becomes the service's name. */
-#define SVINSTALL_CONFDIR_DEFAULT "/etc/vigil"
 #define SVINSTALL_LOG_TEMPLATE_FILE "log-run"
-#define SVINSTALL_RCDIR_DEFAULT "/etc/rc"
 #define SVINSTALL_NAME_PLACEHOLDER "@NAME@"
 
 /* Why an operation failed, for the caller's one message:

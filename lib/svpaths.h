@@ -15,6 +15,13 @@
 /* The distro's configuration (rc.init, rc.shutdown, log-run, rescue):
    $VIGIL_CONFDIR when set, else this. */
 #define VIGIL_CONFDIR_DEFAULT "/etc/vigil"
+/* Where packages install service dirs (the seed's /etc/rc): $VIGIL_RCDIR, else this. */
+#define VIGIL_RCDIR_DEFAULT "/etc/rc"
+
+/* Where vigil keeps run-time state of its own (vigil-shutdown -f's flag):
+   $VIGIL_RUNDIR when set, else this. */
+#define VIGIL_RUNDIR_DEFAULT "/run/vigil"
+#define VIGIL_FORCE_FLAG "shutdown-force"
 
 /* Used when $SVDIR is unset or empty (the seed's recommended location). */
 #define SVDIR_DEFAULT "/var/service"

@@ -104,6 +104,12 @@ static int on_request(struct scan_stop *stop, struct stop_event const *event, ta
      never when: the first deadline stands. */
   stop->goal = event->goal;
   if (event->exit_code >= 0) stop->exit_code = event->exit_code;
+  /* halt -f: straight to the end, even from a stop that hangs. */
+  if (event->force) {
+    if (stop->phase == STOP_DONE) return 0;
+    if (stop->phase == STOP_RUNNING && emit(out, STOP_ACTION_STOP_SCANNING) < 0) return -1;
+    return finish(stop, out);
+  }
   if (stop->phase != STOP_RUNNING) return 0;
   deadline_after_ms(&stop->deadline, now, event->deadline_ms);
   if (emit(out, STOP_ACTION_STOP_SCANNING) < 0) return -1;

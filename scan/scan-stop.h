@@ -61,6 +61,7 @@ struct stop_event {
   enum stop_goal goal;
   int exit_code;
   unsigned int deadline_ms;
+  bool force;            /* REQUEST: skip rc.shutdown and the services (halt -f) */
   struct stop_counts counts;
 };
 

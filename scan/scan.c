@@ -200,12 +200,13 @@ static void carry_out(enum stop_action_type action)
 
 /* Events go to the state machine one at a time; what it asks for is done
    after it has returned, so it is never re-entered. */
-static void stop_step(enum stop_event_type type, enum stop_goal goal, int exit_code)
+static void stop_step(enum stop_event_type type, enum stop_goal goal, int exit_code, bool force)
 {
   struct stop_event event = {
     .type = type,
     .goal = goal,
     .exit_code = exit_code,
+    .force = force,
     .deadline_ms = scan.stop_deadline_ms,
     .counts = {
       .rc_running = scan.rc_pid > 0,
@@ -223,19 +224,24 @@ static void stop_step(enum stop_event_type type, enum stop_goal goal, int exit_c
 
 void scan_stop(enum stop_goal goal, int exit_code)
 {
-  stop_step(STOP_EVENT_REQUEST, goal, exit_code);
+  stop_step(STOP_EVENT_REQUEST, goal, exit_code, false);
+}
+
+void scan_stop_force(enum stop_goal goal)
+{
+  stop_step(STOP_EVENT_REQUEST, goal, -1, true);
 }
 
 void scan_stop_progress(void)
 {
-  if (scan_stopping()) stop_step(STOP_EVENT_CHANGED, scan.stop.goal, scan.stop.exit_code);
+  if (scan_stopping()) stop_step(STOP_EVENT_CHANGED, scan.stop.goal, scan.stop.exit_code, false);
 }
 
 void scan_stop_timer(void)
 {
   tain deadline;
   if (scan_stop_deadline(&scan.stop, &deadline) && !tain_future(&deadline))
-    stop_step(STOP_EVENT_TIMER, scan.stop.goal, scan.stop.exit_code);
+    stop_step(STOP_EVENT_TIMER, scan.stop.goal, scan.stop.exit_code, false);
 }
 
 void scan_on_signal(int sig)
@@ -249,6 +255,12 @@ void scan_on_signal(int sig)
       scan_rescan();
       return;
     case SIGNAL_STOP:
+      /* vigil-shutdown -f leaves its flag before it signals: read once, removed. */
+      if (scan.force_flag && !unlink(scan.force_flag)) {
+        strerr_warnw("stop forced: no rc.shutdown, services not brought down one by one");
+        scan_stop_force(goal);
+        return;
+      }
       /* A container's code is its main program's, once that has exited. */
       scan_stop(goal, -1);
       return;

@@ -28,6 +28,7 @@ struct scan_state {
   char const *supervisor;       /* path of vigil-supervise */
   char const *shutdown;         /* path of vigil-shutdown, when PID 1 */
   char const *rc_shutdown;      /* the distro's hook at stop, or 0 */
+  char const *force_flag;       /* left by vigil-shutdown -f before its signal, when a machine */
   enum scan_role role;
   pid_t main_pid;               /* a container's main program (our child), or 0 */
   unsigned int grace_ms;
@@ -61,6 +62,8 @@ bool scan_stopping(void);
 /* The one way in to a stop: how it should end (exit_code -1: keep the
    one known); the deadline is -k's. */
 void scan_stop(enum stop_goal goal, int exit_code);
+/* The same, skipping rc.shutdown and the services: vigil-shutdown -f. */
+void scan_stop_force(enum stop_goal goal);
 void scan_on_signal(int sig);
 void scan_reap(void);
 /* The stop's own deadline passed, or a process it waits for went. */

@@ -123,6 +123,18 @@ static char const *find_rc_shutdown(void)
   return svdir_executable(AT_FDCWD, path) ? path : 0;
 }
 
+/* vigil-shutdown -f writes it: $VIGIL_RUNDIR/shutdown-force. */
+static char const *find_force_flag(void)
+{
+  static char path[PATH_MAX];
+  char const *rundir = getenv("VIGIL_RUNDIR");
+  if (!rundir || !*rundir) rundir = VIGIL_RUNDIR_DEFAULT;
+  if (strlen(rundir) + sizeof "/" VIGIL_FORCE_FLAG > sizeof path) return 0;
+  strcpy(path, rundir);
+  strcat(path, "/" VIGIL_FORCE_FLAG);
+  return path;
+}
+
 static void find_programs(void)
 {
   static char supervisor[PATH_MAX], shutdown[PATH_MAX];
@@ -136,6 +148,7 @@ static void find_programs(void)
     scan.shutdown = SHUTDOWN_NAME;
   }
   scan.rc_shutdown = find_rc_shutdown();
+  scan.force_flag = find_force_flag();
 }
 
 /* The initial PID namespace's inode number (PROC_PID_INIT_INO): PID 1 in

@@ -21,6 +21,7 @@
 #include <skalibs/types.h>
 
 #include "exitcode.h"
+#include "svpaths.h"
 #include "linux-syscall.h"
 
 #define USAGE "vigil-shutdown [ -f ] halt|poweroff|reboot | vigil-shutdown --final [ -g GRACE_MS ] MODE | halt|poweroff|reboot [ -f ] | shutdown [ -f ] -h|-p|-r [ now | +MIN ]"
@@ -34,8 +35,6 @@
    raised its own for thousands of pipes. */
 #define DEFAULT_NOFILE_SOFT 1024
 #define DEFAULT_NOFILE_HARD 4096
-#define DEFAULT_RUNDIR "/run/vigil"
-#define FORCE_FILE "shutdown-force"
 /* The highest signal number of Linux. */
 #define KERNEL_NSIG 64
 
@@ -118,10 +117,10 @@ static void write_force_flag(void)
   char path[PATH_MAX];
   char line[16];
   size_t len = strlen(modes[request.mode].name);
-  if (!rundir || !*rundir) rundir = DEFAULT_RUNDIR;
-  if (strlen(rundir) + sizeof "/" FORCE_FILE > sizeof path) strerr_dief(VIGIL_EXIT_USAGE, "VIGIL_RUNDIR is too long");
+  if (!rundir || !*rundir) rundir = VIGIL_RUNDIR_DEFAULT;
+  if (strlen(rundir) + sizeof "/" VIGIL_FORCE_FLAG > sizeof path) strerr_dief(VIGIL_EXIT_USAGE, "VIGIL_RUNDIR is too long");
   strcpy(path, rundir);
-  strcat(path, "/" FORCE_FILE);
+  strcat(path, "/" VIGIL_FORCE_FLAG);
   memcpy(line, modes[request.mode].name, len);
   line[len++] = '\n';
   if (mkdir(rundir, 0755) < 0 && errno != EEXIST) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", rundir);

@@ -296,6 +296,32 @@ static void test_signals(void)
   is_str(scan_stop_goal_name(GOAL_EXIT), "exit", "names: exit");
 }
 
+static void test_force(void)
+{
+  struct harness h;
+  struct stop_event event = { .type = STOP_EVENT_REQUEST, .goal = GOAL_REBOOT, .exit_code = -1,
+                              .deadline_ms = DEADLINE_MS, .force = true };
+  setup(&h, true);
+  h.counts = (struct stop_counts){ .services = 5, .loggers = 5 };
+  event.counts = h.counts;
+  h.result = scan_stop_step(&h.stop, &event, &h.now, &h.actions);
+  actions_are(&h, "force: no rc.shutdown, no services: straight to the end", 2,
+              STOP_ACTION_STOP_SCANNING, STOP_ACTION_EXIT);
+  is_int(h.stop.goal, GOAL_REBOOT, "force: goal reboot");
+  setup(&h, false);
+  h.counts = (struct stop_counts){ .services = 1 };
+  request(&h, GOAL_HALT, -1);
+  advance_ms(&h, 100);
+  event.goal = GOAL_POWEROFF;
+  h.actions.count = 0;
+  h.result = scan_stop_step(&h.stop, &event, &h.now, &h.actions);
+  actions_are(&h, "force: a stop that hangs ends at once", 1, STOP_ACTION_EXIT);
+  is_int(h.stop.goal, GOAL_POWEROFF, "force: with the forced goal");
+  h.actions.count = 0;
+  h.result = scan_stop_step(&h.stop, &event, &h.now, &h.actions);
+  actions_are(&h, "force: nothing after done", 0);
+}
+
 static void test_exit_code_kept(void)
 {
   struct harness h;
@@ -319,5 +345,6 @@ int main(void)
   test_second_request();
   test_signals();
   test_exit_code_kept();
+  test_force();
   return done_testing();
 }
