@@ -286,7 +286,9 @@ static void cmdline_timeout(char const *value)
    pid namespace does not say it right (a VM test in a namespace, say). */
 static void set_role(char const *value)
 {
-  if (!strcmp(value, "machine") || !strcmp(value, "container")) boot.role = value;
+  /* value may live in a buffer that goes: keep our own constant. */
+  if (!strcmp(value, "machine")) boot.role = "machine";
+  else if (!strcmp(value, "container")) boot.role = "container";
   else strerr_warnw("ignoring the role ", value, ": neither machine nor container");
 }
 
