@@ -127,3 +127,5 @@ bench: all $(BENCH_BINS)
 
 clean:
 	rm -rf $(BUILD)
+
+include rootfs/rootfs.mk
