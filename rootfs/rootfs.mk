@@ -49,8 +49,9 @@ boot: rootfs
 	@echo "make boot: the console is this terminal; Ctrl-A X quits QEMU"
 	sh rootfs/qemu interactive $(KERNEL) $(INITRAMFS) $(ROOTFS_DIR)/boot-data.img
 
-check-boot: rootfs test-deps
+check-boot: rootfs test-deps $(ROOTFS_DIR)/vigil-noscan.cpio.gz
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_INITRAMFS=$(CURDIR)/$(INITRAMFS) \
+	VIGIL_INITRAMFS_NOSCAN=$(CURDIR)/$(ROOTFS_DIR)/vigil-noscan.cpio.gz VIGIL_STANDINS="$(VIGIL_STANDINS)" \
 	VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) prove qemu-tests/
 
 bench-boot: rootfs $(ROOTFS_DIR)/vigil-bench.cpio.gz $(ROOTFS_DIR)/peer-bench.cpio.gz
