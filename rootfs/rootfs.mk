@@ -58,4 +58,4 @@ bench-boot: rootfs $(ROOTFS_DIR)/vigil-bench.cpio.gz $(ROOTFS_DIR)/peer-bench.cp
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) \
 	VIGIL_BENCH_IMAGE=$(CURDIR)/$(ROOTFS_DIR)/vigil-bench.cpio.gz \
 	PEER_BENCH_IMAGE=$(CURDIR)/$(ROOTFS_DIR)/peer-bench.cpio.gz \
-	ROUNDS=$(ROUNDS) sh bench/boot
+	VIGIL_STANDINS="$(VIGIL_STANDINS)" ROUNDS=$(ROUNDS) sh bench/boot

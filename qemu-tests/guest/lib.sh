@@ -54,7 +54,7 @@ newservice() {
 }
 # supervisor_of PID: the parent of PID (its supervisor).
 parent_of() { sed 's/.*) . \([0-9]*\) .*/\1/' "/proc/$1/stat" 2>/dev/null; }
-# count_in DIR COMM: live processes named COMM whose working directory is DIR.
+# count_in DIR COMM: live processes named COMM (a script: its file name) whose working directory is DIR.
 count_in() {
   local p c=0
   for p in /proc/[0-9]*; do
