@@ -12,7 +12,7 @@ case " $features " in
   *) pass "the journal needs no recovery (unmounted cleanly)" ;;
 esac
 ok "e2fsck -fn finds no error" sh -c "e2fsck -fn '$img' >'$T/fsck' 2>&1"
-[ -s "$T/fsck" ] && [ "$tap_failed" -gt 0 ] && sed 's/^/# /' "$T/fsck"
+[ -s "$T/fsck" ] && [ "$tap_failed" -gt 0 ] && sed 's/^/# /' "$T/fsck" >&2
 n=$(guest_value 'persist written')
 written=$(debugfs -R 'cat /persist' "$img" 2>/dev/null)
 ok "the guest noted its last line before poweroff" [ -n "$n" ]

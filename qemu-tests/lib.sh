@@ -32,7 +32,7 @@ fail() {
   case $* in *"# TODO"*) ;; *) tap_failed=$((tap_failed + 1)) ;; esac
   echo "not ok $tap_count - $*"
 }
-diag() { printf '# %s\n' "$@"; }
+diag() { printf '# %s\n' "$@" >&2; }  # on stderr: prove shows it
 ok() { local desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -151,8 +151,8 @@ done_testing() {
   echo "1..$tap_count"
   if [ "$tap_failed" -gt 0 ]; then
     diag "console:"
-    console | sed 's/^/# /'
-    [ -s "$T/qemu.err" ] && { diag "qemu's stderr:"; sed 's/^/# /' "$T/qemu.err"; }
+    console | sed 's/^/# /' >&2
+    [ -s "$T/qemu.err" ] && { diag "qemu's stderr:"; sed 's/^/# /' "$T/qemu.err" >&2; }
     exit 1
   fi
   exit 0
