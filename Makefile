@@ -139,3 +139,5 @@ bench: all $(BENCH_BINS)
 
 clean:
 	rm -rf $(BUILD)
+
+include rootfs/rootfs.mk
