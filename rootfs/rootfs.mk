@@ -11,9 +11,7 @@ VIGIL_BINDIR    ?= $(static_DIR)/bin
 EXECLINE_BINDIR ?= $(BUILD)/musl/execline/bin
 VIGIL_PROGS ?= vigil-init vigil-scan vigil-supervise vigil-log svc svok svstat svwait \
 	vigil-shutdown vigil-populate svactivate svdeactivate
-# Not merged yet: replaced by rootfs/standin/ (sh) or left out. Empty it
-# once init/, shutdown/ and ctl/svactivate.c are in.
-VIGIL_STANDINS ?= vigil-init vigil-shutdown vigil-populate svactivate svdeactivate
+VIGIL_STANDINS ?=
 
 ROOTFS_SRC := $(shell find rootfs/skel rootfs/standin rootfs/peer qemu-tests/guest -type f 2>/dev/null) \
 	rootfs/mkinitramfs rootfs/bench-probe
