@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mkdirs.h"
 #include "spawn.h"
 #include "svtime.h"
 #include "logdir.h"
@@ -22,23 +23,6 @@
 #define LOGDIR_NEWSTATE "newstate"
 /* "@" + 24 hex + ".s" */
 #define ARCHIVE_NAME_LEN (SVTIME_TAI64N_TEXT_SIZE + 2)
-
-static int make_parents(char const *path)
-{
-  char copy[4096];
-  size_t len = strlen(path);
-  if (len >= sizeof copy) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  memcpy(copy, path, len + 1);
-  for (char *slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-    *slash = 0;
-    if (mkdir(copy, 0755) < 0 && errno != EEXIST) return -1;
-    *slash = '/';
-  }
-  return mkdir(copy, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 static int open_current(struct logdir *log)
 {
@@ -63,7 +47,7 @@ int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigne
   log->max_size = max_size;
   log->keep = keep;
   log->buffered = 0;
-  if (make_parents(path) < 0) return -1;
+  if (mkdirs(AT_FDCWD, path, 0755) < 0) return -1;
   log->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (log->dirfd < 0) return -1;
   lock = openat(log->dirfd, LOGDIR_LOCK, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
