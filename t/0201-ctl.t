@@ -3,7 +3,6 @@
 # dirs, $SVDIR, every field svstat prints, svwait's goals and its timeout.
 . "$(dirname "$0")/lib.sh"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # signals FILE: what sigrecord logged, without its start line, on one line.
 signals() { grep -v '^start ' "$1" 2>/dev/null | tr '\n' ' '; }
 last_signal_is() { [ "$(grep -v '^start ' "$1" 2>/dev/null | tail -n 1)" = "$2" ]; }

@@ -34,10 +34,6 @@ decreases() { awk '{ if (NR > 1 && $1 < previous) bad++; previous = $1 } END { p
 distinct_stamps() { awk '{ print $1 }' "$1" | sort -u | wc -l | tr -d ' '; }
 rchar() { sed -n 's/^rchar: //p' /proc/"$1"/io 2>/dev/null; }
 has_read() { [ "$(rchar "$1")" -ge "$2" ] 2>/dev/null; }
-# The writer sleeps in write(2) on a full pipe.
-blocked_writing() {
-  grep -q pipe_write /proc/"$1"/wchan 2>/dev/null || [ "$(cut -d' ' -f1 /proc/"$1"/syscall 2>/dev/null)" = 1 ]
-}
 
 # --- rotation ---------------------------------------------------------------
 
