@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <skalibs/strerr.h>
+
 #include "mkdirs.h"
 #include "spawn.h"
 #include "svtime.h"
@@ -100,7 +102,9 @@ static int compare_names(void const *a, void const *b)
   return strcmp(a, b);
 }
 
-/* TAI64N labels sort as time: remove from the front of the sorted list. */
+/* TAI64N labels sort as time: remove from the front of the sorted list.
+   Only from a complete list: when the dir cannot be listed whole, warn and
+   remove nothing this time. */
 static int prune(struct logdir *log)
 {
   DIR *dir;
@@ -114,14 +118,31 @@ static int prune(struct logdir *log)
     close(fd);
     return -1;
   }
-  while ((entry = readdir(dir))) {
+  for (;;) {
+    errno = 0;
+    if (!(entry = readdir(dir))) break;
     if (!is_archive(entry->d_name)) continue;
     if (count == capacity) {
       void *grown = realloc(names, (capacity = capacity ? capacity * 2 : 16) * sizeof *names);
-      if (!grown) break;
+      if (!grown) {
+        /* A partial list's oldest are not the dir's oldest: removing them
+           could lose newer archives. Keep all; the next rotation tries again. */
+        closedir(dir);
+        free(names);
+        strerr_warnwu("prune ", log->path, ": out of memory (keeping every archive this time)");
+        errno = ENOMEM;
+        return -1;
+      }
       names = grown;
     }
     memcpy(names[count++], entry->d_name, ARCHIVE_NAME_LEN + 1);
+  }
+  /* A failed readdir leaves a partial list too. */
+  if (errno) {
+    strerr_warnwusys("list ", log->path, " (keeping every archive this time)");
+    closedir(dir);
+    free(names);
+    return -1;
   }
   closedir(dir);
   qsort(names, count, sizeof *names, compare_names);
