@@ -285,4 +285,30 @@ err=$(timeout 5 svwait -u -t 60000 ./no-such-dir 2>&1); code=$?
 is "$code" 111 "svwait on a missing dir: exit 111, not a blind wait"
 like "$err" 'no-such-dir' "and the message names the dir"
 
+# Thousands of DIRs: a PATH_MAX each on the stack would overflow it.
+mkdir many
+(cd many && seq 5000 | sed 's|$|/supervise|' | xargs mkdir -p)
+tee $(seq 5000 | sed 's|.*|many/&/supervise/status|') < killed/supervise/status > /dev/null
+timeout 60 svwait -d -t 30000 many/*; is "$?" 0 "svwait -d on 5000 down dirs: exit 0"
+rm -rf many   # cleanup would read 5000 status files
+
+# A supervisor killed with -9 leaves its "up" behind. svwait -d must not
+# believe it once the run is gone.
+in_poll() { grep -q poll /proc/"$1"/wchan 2>/dev/null; }
+mkservice stale 'exec sleep 1000'
+supervise stale
+sup=$(last_started)
+wait_until 5 is_up stale
+run=$(svpid stale)
+track "$run"
+kill -KILL "$sup"
+wait_until 5 dead "$sup"
+start svwait -d -t 30000 stale
+waiter=$!
+wait_until 10 in_poll "$waiter"; ok "stale status, run alive: svwait -d waits" [ $? = 0 ]
+kill -KILL "$run"
+wait_until 10 dead "$waiter"; ok "stale status: svwait -d wakes when the unsupervised run dies" [ $? = 0 ]
+wait "$waiter"; is "$?" 0 "stale status: and exits 0"
+timeout 20 svwait -d -t 10000 stale; is "$?" 0 "stale status, run gone: svwait -d exits 0 at once"
+
 done_testing
