@@ -1,5 +1,6 @@
 /* svc: send commands to the supervisors of service dirs (daemontools' API). */
 #include <limits.h>
+#include <signal.h>
 #include <string.h>
 
 #include <skalibs/strerr.h>
@@ -64,6 +65,9 @@ int main(int argc, char const *const *argv)
   size_t len;
   int failed = 0;
   int first = parse_letters(argc, argv, letters, &len);
+  /* A supervisor that exits between our open and our write must give a
+     warning (EPIPE), not a silent death by SIGPIPE. */
+  signal(SIGPIPE, SIG_IGN);
   if (!len || first >= argc) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
   for (int i = first; i < argc; i++)
     if (!control(argv[i], letters, len)) failed = 1;

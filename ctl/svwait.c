@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -16,6 +17,9 @@
 
 #include "deadline.h"
 #include "exitcode.h"
+#include "linux-syscall.h"
+#include "procstat.h"
+#include "svcontrol.h"
 #include "svpaths.h"
 #include "svstatus.h"
 
@@ -57,20 +61,74 @@ static void watch(int inotify_fd, char const *dir)
   inotify_add_watch(inotify_fd, path, IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE);
 }
 
-static int dir_reached(char const *dir, enum goal goal)
+/* Is the run a status names still that process? Returns 1 with its pidfd
+   in *pidfd (to wake on its death), or 0 when it is gone or is another
+   process (a recycled pid: the start time the vigil status records
+   differs). When we cannot tell, it counts as there, with no pidfd. */
+static int run_still_there(struct svstatus const *status, int *pidfd)
+{
+  struct pollfd exited;
+  uint64_t start_time;
+  /* The pidfd first: from then on the pid cannot be recycled under us. */
+  int fd = vigil_pidfd_open((pid_t)status->pid, 0);
+  if (fd < 0) return errno != ESRCH;
+  if (status->pid_start_time
+      && (procstat_start_time((pid_t)status->pid, &start_time) < 0 || start_time != status->pid_start_time)) {
+    close(fd);
+    return 0;
+  }
+  /* A zombie nobody reaps yet is gone too: its pidfd is readable. */
+  exited = (struct pollfd){ .fd = fd, .events = POLLIN };
+  if (poll(&exited, 1, 0) > 0) {
+    close(fd);
+    return 0;
+  }
+  *pidfd = fd;
+  return 1;
+}
+
+/* A status saying "up" outlives a supervisor killed with -9: when no
+   supervisor reads supervise/ok (svok's test) and the run it names is
+   gone, the service is down, whatever the file says. */
+static void correct_stale(char const *dir, struct svstatus *status, int *pidfd)
+{
+  if (status->state != SVSTATUS_RUN || !status->pid) return;
+  if (svcontrol_supervised(dir) != 0) return;
+  if (!run_still_there(status, pidfd)) status->state = SVSTATUS_DOWN;
+}
+
+/* *pidfd gets the pidfd of an unsupervised run, when the answer hangs on it
+   (a dir not in the goal yet). */
+static int dir_reached(char const *dir, enum goal goal, int *pidfd)
 {
   struct svstatus status;
   int r, dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0) return 0;
   r = svstatus_read(dirfd, &status);
   close(dirfd);
-  return r > 0 && reached(&status, goal);
+  if (r <= 0) return 0;
+  correct_stale(dir, &status, pidfd);
+  if (!reached(&status, goal)) return 0;
+  if (*pidfd >= 0) close(*pidfd);
+  *pidfd = -1;
+  return 1;
 }
 
-static void drain(int inotify_fd)
+/* Read every pending event. Returns 1 if one may change an answer: not
+   the close of supervise/ok that our own supervisor test causes. */
+static int drain(int inotify_fd)
 {
   char events[EVENT_BUFFER_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
-  while (read(inotify_fd, events, sizeof events) > 0) ;
+  int relevant = 0;
+  ssize_t len;
+  while ((len = read(inotify_fd, events, sizeof events)) > 0) {
+    for (ssize_t at = 0; at < len; ) {
+      struct inotify_event const *event = (struct inotify_event const *)(events + at);
+      if (!(event->len && !strcmp(event->name, SVPATH_OK_NAME) && event->mask & IN_CLOSE_WRITE)) relevant = 1;
+      at += (ssize_t)(sizeof *event + event->len);
+    }
+  }
+  return relevant;
 }
 
 static enum goal parse_options(int argc, char const *const *argv, unsigned int *timeout_ms, int *first)
@@ -94,37 +152,68 @@ static enum goal parse_options(int argc, char const *const *argv, unsigned int *
   return goal;
 }
 
+/* Resolved on the heap, one at a time: thousands of DIRs must not
+   overflow the stack. */
+static char **resolve_dirs(int count, char const *const *args)
+{
+  char **dirs = malloc((size_t)count * sizeof *dirs);
+  if (!dirs) strerr_diefusys(VIGIL_EXIT_SYSTEM, "allocate ", "the list of dirs");
+  for (int i = 0; i < count; i++) {
+    char path[PATH_MAX];
+    struct stat st;
+    if (svpath_resolve(path, sizeof path, args[i]) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "wait for ", args[i]);
+    /* A dir that is not there cannot be watched: refuse, as s6-svwait does, rather than wait blind. */
+    if (stat(path, &st) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "wait for ", path);
+    if (!S_ISDIR(st.st_mode)) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to wait for ", path, ": not a directory");
+    if (!(dirs[i] = strdup(path))) strerr_diefusys(VIGIL_EXIT_SYSTEM, "allocate ", "the list of dirs");
+  }
+  return dirs;
+}
+
+/* Every dir in the goal? Stops at the first that is not; its unsupervised
+   run's pidfd, if any, goes in *pidfd. */
+static int all_reached(char **dirs, int ndirs, enum goal goal, int *pidfd)
+{
+  for (int i = 0; i < ndirs; i++)
+    if (!dir_reached(dirs[i], goal, pidfd)) return 0;
+  return 1;
+}
+
+enum loop_fd { FD_INOTIFY, FD_PIDFD, FD_COUNT };
+
 int main(int argc, char const *const *argv)
 {
   unsigned int timeout_ms = 0;
   int first, ndirs, inotify_fd;
   enum goal goal = parse_options(argc, argv, &timeout_ms, &first);
-  char dirs[argc][PATH_MAX];
+  char **dirs;
   tain deadline;
   ndirs = argc - first;
-  for (int i = 0; i < ndirs; i++) {
-    struct stat st;
-    if (svpath_resolve(dirs[i], PATH_MAX, argv[first + i]) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "wait for ", argv[first + i]);
-    /* A dir that is not there cannot be watched: refuse, as s6-svwait does, rather than wait blind. */
-    if (stat(dirs[i], &st) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "wait for ", dirs[i]);
-    if (!S_ISDIR(st.st_mode)) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to wait for ", dirs[i], ": not a directory");
-  }
+  dirs = resolve_dirs(ndirs, argv + first);
   inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
   tain_now_set_stopwatch_g();
   deadline = tain_infinite;
   if (timeout_ms) deadline_in_ms(&deadline, timeout_ms);
   for (;;) {
-    iopause_fd x = { .fd = inotify_fd, .events = IOPAUSE_READ };
-    int all = 1;
+    iopause_fd x[FD_COUNT] = { [FD_INOTIFY] = { .fd = inotify_fd, .events = IOPAUSE_READ } };
+    int pidfd = -1, r;
     /* Watch first, then read: a change between the two still wakes us. */
     for (int i = 0; i < ndirs; i++) watch(inotify_fd, dirs[i]);
-    for (int i = 0; i < ndirs && all; i++) all = dir_reached(dirs[i], goal);
-    if (all) return VIGIL_EXIT_OK;
-    switch (iopause_g(&x, 1, &deadline)) {
-      case -1: if (errno != EINTR) strerr_diefusys(VIGIL_EXIT_SYSTEM, "iopause"); break;
-      case 0: return VIGIL_EXIT_TIMEOUT;
-      default: drain(inotify_fd);
+    if (all_reached(dirs, ndirs, goal, &pidfd)) return VIGIL_EXIT_OK;
+    /* Changes that never stop (iopause never times out) must not outlast the deadline. */
+    tain_now_g();
+    if (!tain_less(&STAMP, &deadline)) {
+      if (pidfd >= 0) close(pidfd);
+      return VIGIL_EXIT_TIMEOUT;
     }
+    /* An unsupervised run changes no file when it dies: its pidfd wakes us. */
+    x[FD_PIDFD] = (iopause_fd){ .fd = pidfd, .events = IOPAUSE_READ };
+    do r = iopause_g(x, pidfd >= 0 ? FD_COUNT : 1, &deadline);
+    while (r > 0 && !(x[FD_INOTIFY].revents & IOPAUSE_READ && drain(inotify_fd))
+           && !(pidfd >= 0 && x[FD_PIDFD].revents));
+    if (pidfd >= 0) close(pidfd);
+    if (!r) return VIGIL_EXIT_TIMEOUT;
+    if (r < 0 && errno != EINTR) strerr_diefusys(VIGIL_EXIT_SYSTEM, "iopause");
   }
 }

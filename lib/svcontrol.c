@@ -77,6 +77,11 @@ enum svcontrol_send_result svcontrol_send(char const *dir, char const *letters, 
     close(fd);
     return SVCONTROL_BUSY;
   }
+  /* The reader went away after our open: the supervisor exited. */
+  if (w < 0 && errno == EPIPE) {
+    close(fd);
+    return SVCONTROL_NOT_RUNNING;
+  }
   if (w < 0) goto error;
   close(fd);
   return SVCONTROL_SENT;

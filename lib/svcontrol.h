@@ -38,7 +38,9 @@ enum svcontrol_send_result {
   SVCONTROL_ERROR          /* errno says why */
 };
 
-/* Write the letters to DIR/supervise/control in one write, never blocking. */
+/* Write the letters to DIR/supervise/control in one write, never blocking.
+   The caller ignores SIGPIPE: a supervisor that exits between the open and
+   the write then gives SVCONTROL_NOT_RUNNING, not a death. */
 enum svcontrol_send_result svcontrol_send(char const *dir, char const *letters, size_t len);
 
 /* Is a supervisor running on DIR? Opens DIR/supervise/ok for writing,

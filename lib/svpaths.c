@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mkdirs.h"
 #include "svpaths.h"
 
 static int is_relative_to_svdir(char const *dir)
@@ -36,18 +37,6 @@ too_long:
   return -1;
 }
 
-/* mkdir -p for an absolute or dirfd-relative path, mode 0700 for the last one. */
-static int make_parents(int dirfd, char *path)
-{
-  for (char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-    *slash = 0;
-    int r = mkdirat(dirfd, path, 0755);
-    *slash = '/';
-    if (r < 0 && errno != EEXIST) return -1;
-  }
-  return mkdirat(dirfd, path, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int svpath_make_supervise(int dirfd)
 {
   char target[PATH_MAX];
@@ -65,5 +54,5 @@ int svpath_make_supervise(int dirfd)
   len = readlinkat(dirfd, SVPATH_SUPERVISE, target, sizeof target - 1);
   if (len < 0) return -1;
   target[len] = 0;
-  return make_parents(dirfd, target);
+  return mkdirs(dirfd, target, 0700);
 }

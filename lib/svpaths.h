@@ -9,6 +9,7 @@
 #define SVPATH_LOCK "supervise/lock"
 #define SVPATH_CONTROL "supervise/control"
 #define SVPATH_OK "supervise/ok"
+#define SVPATH_OK_NAME "ok"          /* SVPATH_OK inside supervise/ */
 #define SVPATH_STATUS "supervise/status"
 #define SVPATH_STATUS_NEW "supervise/status.new"
 

@@ -36,7 +36,8 @@ static char const svstatus_magic[4] = { 'v', 'g', 'l', 1 };
 
 enum svstatus_flag {
   FLAG_READY = 1 << 0,
-  FLAG_HAS_EXITED = 1 << 1
+  FLAG_HAS_EXITED = 1 << 1,
+  FLAG_LIVE = 1 << 2
 };
 
 void svstatus_pack(char out[SVSTATUS_SIZE], struct svstatus const *status)
@@ -51,7 +52,8 @@ void svstatus_pack(char out[SVSTATUS_SIZE], struct svstatus const *status)
   memcpy(out + OFFSET_MAGIC, svstatus_magic, sizeof svstatus_magic);
   svtime_pack(out + OFFSET_READY_AT, &status->ready_at);
   uint32_pack(out + OFFSET_WAIT_STATUS, (uint32_t)status->last_wait_status);
-  out[OFFSET_FLAGS] = (char)((status->ready ? FLAG_READY : 0) | (status->has_exited ? FLAG_HAS_EXITED : 0));
+  out[OFFSET_FLAGS] = (char)((status->ready ? FLAG_READY : 0) | (status->has_exited ? FLAG_HAS_EXITED : 0)
+                           | (status->live ? FLAG_LIVE : 0));
   out[OFFSET_REASON] = (char)status->reason;
   uint64_pack(out + OFFSET_PID_START, status->pid_start_time);
 }
@@ -91,6 +93,7 @@ static int unpack_vigil(struct svstatus *status, char const *bytes)
   status->last_wait_status = (int)wait_status;
   status->ready = flags & FLAG_READY;
   status->has_exited = flags & FLAG_HAS_EXITED;
+  status->live = flags & FLAG_LIVE;
   if ((unsigned char)bytes[OFFSET_REASON] > SVSTATUS_REASON_THROTTLED) return -1;
   status->reason = (enum svstatus_reason)bytes[OFFSET_REASON];
   uint64_unpack(bytes + OFFSET_PID_START, &status->pid_start_time);

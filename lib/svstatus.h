@@ -64,6 +64,8 @@ struct svstatus {
   int last_wait_status;       /* as waitpid() gave it */
   enum svstatus_reason reason;
   uint64_t pid_start_time;    /* /proc/PID/stat field 22, clock ticks since boot */
+  bool live;                  /* written by a supervisor not asked to exit (x, TERM):
+                                 a successor keeps its want and paused */
 };
 
 /* Pure byte functions. unpack returns 0, or -1 when the bytes are in no

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <skalibs/strerr.h>
+
+#include "mkdirs.h"
 #include "spawn.h"
 #include "svtime.h"
 #include "logdir.h"
@@ -22,23 +25,6 @@
 #define LOGDIR_NEWSTATE "newstate"
 /* "@" + 24 hex + ".s" */
 #define ARCHIVE_NAME_LEN (SVTIME_TAI64N_TEXT_SIZE + 2)
-
-static int make_parents(char const *path)
-{
-  char copy[4096];
-  size_t len = strlen(path);
-  if (len >= sizeof copy) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  memcpy(copy, path, len + 1);
-  for (char *slash = strchr(copy + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-    *slash = 0;
-    if (mkdir(copy, 0755) < 0 && errno != EEXIST) return -1;
-    *slash = '/';
-  }
-  return mkdir(copy, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 static int open_current(struct logdir *log)
 {
@@ -63,7 +49,7 @@ int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigne
   log->max_size = max_size;
   log->keep = keep;
   log->buffered = 0;
-  if (make_parents(path) < 0) return -1;
+  if (mkdirs(AT_FDCWD, path, 0755) < 0) return -1;
   log->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (log->dirfd < 0) return -1;
   lock = openat(log->dirfd, LOGDIR_LOCK, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -116,7 +102,9 @@ static int compare_names(void const *a, void const *b)
   return strcmp(a, b);
 }
 
-/* TAI64N labels sort as time: remove from the front of the sorted list. */
+/* TAI64N labels sort as time: remove from the front of the sorted list.
+   Only from a complete list: when the dir cannot be listed whole, warn and
+   remove nothing this time. */
 static int prune(struct logdir *log)
 {
   DIR *dir;
@@ -130,14 +118,31 @@ static int prune(struct logdir *log)
     close(fd);
     return -1;
   }
-  while ((entry = readdir(dir))) {
+  for (;;) {
+    errno = 0;
+    if (!(entry = readdir(dir))) break;
     if (!is_archive(entry->d_name)) continue;
     if (count == capacity) {
       void *grown = realloc(names, (capacity = capacity ? capacity * 2 : 16) * sizeof *names);
-      if (!grown) break;
+      if (!grown) {
+        /* A partial list's oldest are not the dir's oldest: removing them
+           could lose newer archives. Keep all; the next rotation tries again. */
+        closedir(dir);
+        free(names);
+        strerr_warnwu("prune ", log->path, ": out of memory (keeping every archive this time)");
+        errno = ENOMEM;
+        return -1;
+      }
       names = grown;
     }
     memcpy(names[count++], entry->d_name, ARCHIVE_NAME_LEN + 1);
+  }
+  /* A failed readdir leaves a partial list too. */
+  if (errno) {
+    strerr_warnwusys("list ", log->path, " (keeping every archive this time)");
+    closedir(dir);
+    free(names);
+    return -1;
   }
   closedir(dir);
   qsort(names, count, sizeof *names, compare_names);

@@ -6,10 +6,11 @@
 #include "deadline.h"
 #include "supervise-state.h"
 
+/* More actions than SUPERVISE_ACTIONS_MAX is a bug: supervise_step says so. */
 static void emit(struct supervise_actions *out, enum supervise_action_type type, int signal)
 {
-  if (out->count < SUPERVISE_ACTIONS_MAX)
-    out->list[out->count++] = (struct supervise_action){ type, signal };
+  if (out->count < SUPERVISE_ACTIONS_MAX) out->list[out->count++] = (struct supervise_action){ type, signal };
+  else out->overflow = true;
 }
 
 unsigned int supervise_restart_delay_ms(unsigned int crashes)
@@ -210,6 +211,9 @@ static void sync_status(struct supervise_state *state)
   status->paused = state->paused;
   status->term_sent = state->term_sent;
   status->ready = state->ready;
+  /* Until asked to exit, this supervisor's want and paused are the
+     service's: a successor after a kill -9 or a hand-over keeps them. */
+  status->live = !state->exit_requested;
   switch (state->want) {
     case WANT_UP: status->want = SVSTATUS_WANT_UP; break;
     case WANT_DOWN: status->want = SVSTATUS_WANT_DOWN; break;
@@ -234,24 +238,102 @@ void supervise_init(struct supervise_state *state, struct supervise_config const
   sync_status(state);
 }
 
-/* Events that only make sense in one phase are ignored in the others: a
-   stray one (a child we did not spawn, a late timer) must change nothing. */
-void supervise_step(struct supervise_state *state, struct supervise_event const *event,
+/* Can this event come in this phase? The supervisor reports a spawn only
+   after asking for one, a death only of the run or finish it watches, and
+   boots once. Anything else is a bug. A late timer or a stray newline on
+   the notification fd are not: they change nothing. */
+static bool possible(enum supervise_phase phase, enum supervise_event_type type)
+{
+  switch (type) {
+    case EVENT_BOOT:
+    case EVENT_ADOPT:
+      switch (phase) {
+        case PHASE_DOWN: return true;
+        case PHASE_STARTING:
+        case PHASE_WAITING:
+        case PHASE_RUNNING:
+        case PHASE_FINISH_STARTING:
+        case PHASE_FINISHING: return false;
+      }
+      return false;
+    case EVENT_SPAWNED:
+    case EVENT_SPAWN_FAILED:
+      switch (phase) {
+        case PHASE_STARTING: return true;
+        case PHASE_DOWN:
+        case PHASE_WAITING:
+        case PHASE_RUNNING:
+        case PHASE_FINISH_STARTING:
+        case PHASE_FINISHING: return false;
+      }
+      return false;
+    case EVENT_RUN_EXITED:
+      switch (phase) {
+        case PHASE_RUNNING: return true;
+        case PHASE_DOWN:
+        case PHASE_STARTING:
+        case PHASE_WAITING:
+        case PHASE_FINISH_STARTING:
+        case PHASE_FINISHING: return false;
+      }
+      return false;
+    case EVENT_FINISH_SPAWNED:
+    case EVENT_NO_FINISH:
+      switch (phase) {
+        case PHASE_FINISH_STARTING: return true;
+        case PHASE_DOWN:
+        case PHASE_STARTING:
+        case PHASE_WAITING:
+        case PHASE_RUNNING:
+        case PHASE_FINISHING: return false;
+      }
+      return false;
+    case EVENT_FINISH_EXITED:
+      switch (phase) {
+        case PHASE_FINISHING: return true;
+        case PHASE_DOWN:
+        case PHASE_STARTING:
+        case PHASE_WAITING:
+        case PHASE_RUNNING:
+        case PHASE_FINISH_STARTING: return false;
+      }
+      return false;
+    /* Commands come between steps, never while a spawn is being reported. */
+    case EVENT_COMMAND:
+    case EVENT_TERMINATE:
+      switch (phase) {
+        case PHASE_DOWN:
+        case PHASE_WAITING:
+        case PHASE_RUNNING:
+        case PHASE_FINISHING: return true;
+        case PHASE_STARTING:
+        case PHASE_FINISH_STARTING: return false;
+      }
+      return false;
+    case EVENT_READY:
+    case EVENT_TIMER:
+      return true;
+  }
+  return false;
+}
+
+bool supervise_step(struct supervise_state *state, struct supervise_event const *event,
                     struct supervise_clock const *now, struct supervise_actions *out)
 {
   enum supervise_phase phase = state->phase;
+  if (!possible(phase, event->type)) return false;
   switch (event->type) {
     case EVENT_BOOT:
       state->want = event->initial_want;
       if (state->want != WANT_DOWN) start_run(state, now, out);
       break;
     case EVENT_ADOPT:
-      if (phase != PHASE_DOWN) break;
       /* The status the previous supervisor left (changed, ready) stays true. */
       state->want = event->initial_want;
       state->phase = PHASE_RUNNING;
       state->pid = event->pid;
       state->ready = state->status.ready;
+      state->paused = event->paused;
       /* It ran before we came: its death is no crash of a fresh start. */
       {
         tain interval;
@@ -267,28 +349,22 @@ void supervise_step(struct supervise_state *state, struct supervise_event const 
       on_command(state, svcontrol_lookup('x'), now, out);
       break;
     case EVENT_SPAWNED:
-      if (phase != PHASE_STARTING) break;
       on_spawned(state, event->pid, now);
       break;
     case EVENT_SPAWN_FAILED:
-      if (phase != PHASE_STARTING) break;
       state->status.reason = event->reason;
       after_stop(state, now, out);
       break;
     case EVENT_RUN_EXITED:
-      if (phase != PHASE_RUNNING) break;
       on_run_exited(state, event, now, out);
       break;
     case EVENT_FINISH_SPAWNED:
-      if (phase != PHASE_FINISH_STARTING) break;
       on_finish_spawned(state, event->pid, now);
       break;
     case EVENT_NO_FINISH:
-      if (phase != PHASE_FINISH_STARTING) break;
       after_stop(state, now, out);
       break;
     case EVENT_FINISH_EXITED:
-      if (phase != PHASE_FINISHING) break;
       on_finish_exited(state, event->wait_status, now, out);
       break;
     case EVENT_READY:
@@ -301,6 +377,7 @@ void supervise_step(struct supervise_state *state, struct supervise_event const 
       break;
   }
   sync_status(state);
+  return !out->overflow;
 }
 
 int supervise_deadline(struct supervise_state const *state, tain *deadline)

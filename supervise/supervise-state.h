@@ -44,7 +44,7 @@ enum supervise_want {
 enum supervise_event_type {
   EVENT_BOOT,            /* the supervisor starts: initial_want says how */
   EVENT_ADOPT,           /* the supervisor starts and finds ./run of a previous
-                            supervisor still running: pid, initial_want */
+                            supervisor still running: pid, initial_want, paused */
   EVENT_COMMAND,         /* a control byte: command */
   EVENT_TERMINATE,       /* SIGTERM to the supervisor: down, then exit */
   EVENT_SPAWNED,         /* ./run forked: pid */
@@ -65,6 +65,7 @@ struct supervise_event {
   enum svstatus_reason reason;
   enum supervise_want initial_want;
   bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
+  bool paused;           /* EVENT_ADOPT: the run was left stopped by svc -p */
 };
 
 /* The clock as the caller read it: monotonic for deadlines, wall for status. */
@@ -91,6 +92,7 @@ struct supervise_action {
 
 struct supervise_actions {
   unsigned int count;
+  bool overflow;         /* a step wanted more than SUPERVISE_ACTIONS_MAX: a bug */
   struct supervise_action list[SUPERVISE_ACTIONS_MAX];
 };
 
@@ -122,8 +124,11 @@ struct supervise_state {
 
 void supervise_init(struct supervise_state *state, struct supervise_config const *config);
 
-/* Apply one event. Actions are appended to out, to be carried out in order. */
-void supervise_step(struct supervise_state *state, struct supervise_event const *event,
+/* Apply one event. Actions are appended to out, to be carried out in order.
+   Returns false on a bug: an event that cannot come in this phase (state
+   unchanged, as told by the comment on each event), or more actions than
+   out can hold. The supervisor then exits 101. */
+bool supervise_step(struct supervise_state *state, struct supervise_event const *event,
                     struct supervise_clock const *now, struct supervise_actions *out);
 
 /* The earliest deadline, or 0 when nothing is scheduled (wait forever). */

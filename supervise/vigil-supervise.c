@@ -53,7 +53,25 @@ static struct {
   enum svstatus_reason warned_reason;
 } g = { .notify_fd = -1, .pidfd = -1 };
 
-static void dispatch(struct supervise_event const *event);
+/* Events an action reports back (a spawn: its pid or its failure). One
+   step's actions report at most one; more waiting is a bug. */
+#define EVENT_QUEUE_MAX 4
+
+struct event_queue {
+  unsigned int count;
+  struct supervise_event list[EVENT_QUEUE_MAX];
+};
+
+static void bug(char const *what)
+{
+  strerr_dief(VIGIL_EXIT_BUG, "internal bug: ", what);
+}
+
+static void queue_push(struct event_queue *queue, struct supervise_event const *event)
+{
+  if (queue->count == EVENT_QUEUE_MAX) bug("event queue overflow");
+  queue->list[queue->count++] = *event;
+}
 
 static void read_clock(struct supervise_clock *now)
 {
@@ -140,7 +158,7 @@ static void warn_reason(enum svstatus_reason reason)
   }
 }
 
-static void spawn_run(void)
+static void spawn_run(struct event_queue *queue)
 {
   static char const *const argv[] = { "./" SVDIR_RUN, 0 };
   struct supervise_event event = { .type = EVENT_SPAWNED };
@@ -162,7 +180,7 @@ static void spawn_run(void)
       strerr_warnwusys("spawn ./", SVDIR_RUN, " (backing off)");
     }
     warn_reason(event.reason);
-    dispatch(&event);
+    queue_push(queue, &event);
     return;
   }
   warn_reason(SVSTATUS_REASON_NONE);
@@ -170,12 +188,12 @@ static void spawn_run(void)
   g.notify_fd = pipefd[0];
   if (procstat_start_time(pid, &g.state.status.pid_start_time) < 0) g.state.status.pid_start_time = 0;
   event.pid = pid;
-  dispatch(&event);
+  queue_push(queue, &event);
 }
 
 /* ./finish gets s6's arguments: exit code (256 when killed, -1 when
    unknown), signal, dir. */
-static void spawn_finish(void)
+static void spawn_finish(struct event_queue *queue)
 {
   int wstat = g.state.status.last_wait_status;
   char code[UINT_FMT], sig[UINT_FMT];
@@ -193,28 +211,33 @@ static void spawn_finish(void)
     strerr_warnwusys("spawn ./", SVDIR_FINISH, " (skipping it)");
     event.type = EVENT_NO_FINISH;
   }
-  dispatch(&event);
+  queue_push(queue, &event);
 }
 
-static void signal_child(pid_t pid, int sig)
+/* An adopted run is signalled through its pidfd: its pid may be recycled
+   once it dies, and it is no child of ours to keep the pid reserved. */
+static void signal_child(pid_t pid, int pidfd, int sig)
 {
-  if (pid > 0 && kill(pid, sig) < 0 && errno != ESRCH) strerr_warnwusys("signal ", sig_name(sig));
+  int r;
+  if (pid <= 0) return;
+  r = pidfd >= 0 ? vigil_pidfd_send_signal(pidfd, sig) : kill(pid, sig);
+  if (r < 0 && errno != ESRCH) strerr_warnwusys("signal ", sig_name(sig));
 }
 
-static void carry_out(struct supervise_action const *action)
+static void carry_out(struct supervise_action const *action, struct event_queue *queue)
 {
   switch (action->type) {
     case ACTION_SPAWN_RUN:
-      spawn_run();
+      spawn_run(queue);
       return;
     case ACTION_SPAWN_FINISH:
-      spawn_finish();
+      spawn_finish(queue);
       return;
     case ACTION_SIGNAL_RUN:
-      signal_child(g.state.pid, action->signal);
+      signal_child(g.state.pid, g.pidfd, action->signal);
       return;
     case ACTION_SIGNAL_FINISH:
-      signal_child(g.state.finish_pid, action->signal);
+      signal_child(g.state.finish_pid, -1, action->signal);
       return;
     case ACTION_EXIT:
       write_status();
@@ -222,17 +245,25 @@ static void carry_out(struct supervise_action const *action)
   }
 }
 
-/* Step the state machine, write the status it implies, then act. Actions
-   may dispatch events of their own (a spawn reports its pid). */
-static void dispatch(struct supervise_event const *event)
+/* Step the state machine, write the status it implies, then act; events
+   the actions report (a spawn's pid) are stepped in turn, from a queue:
+   no action re-enters dispatch. */
+static void dispatch(struct supervise_event const *first)
 {
-  struct supervise_clock now;
-  struct supervise_actions actions = { .count = 0 };
-  read_clock(&now);
-  supervise_step(&g.state, event, &now, &actions);
-  /* A spawn in progress reports back at once: write only the settled state. */
-  if (g.state.phase != PHASE_STARTING && g.state.phase != PHASE_FINISH_STARTING) write_status();
-  for (unsigned int i = 0; i < actions.count; i++) carry_out(&actions.list[i]);
+  struct event_queue queue = { .count = 1, .list = { *first } };
+  unsigned int next = 0;
+  while (next < queue.count) {
+    struct supervise_event event = queue.list[next++];
+    /* Emptied: the actions below may fill it from the start again. */
+    if (next == queue.count) next = queue.count = 0;
+    struct supervise_clock now;
+    struct supervise_actions actions = { .count = 0 };
+    read_clock(&now);
+    if (!supervise_step(&g.state, &event, &now, &actions)) bug("impossible event, or too many actions, in the state machine");
+    /* A spawn in progress reports back at once: write only the settled state. */
+    if (g.state.phase != PHASE_STARTING && g.state.phase != PHASE_FINISH_STARTING) write_status();
+    for (unsigned int i = 0; i < actions.count; i++) carry_out(&actions.list[i], &queue);
+  }
 }
 
 static void reap_children(void)
@@ -410,45 +441,74 @@ static void setup(char const *dir)
   g.selfpipe_fd = daemon_trap(trapped);
 }
 
-/* A run left by a previous supervisor (killed -9, say) is still running:
-   take it over rather than start a second copy. Its identity is the pid
-   and the pid's start time recorded in the status, so a recycled pid is
-   never mistaken for it. */
-static int try_adopt(void)
+static enum supervise_want want_of(enum svstatus_want want)
 {
-  struct svstatus previous;
+  switch (want) {
+    case SVSTATUS_WANT_UP: return WANT_UP;
+    case SVSTATUS_WANT_DOWN: return WANT_DOWN;
+    case SVSTATUS_WANT_NOTHING: return WANT_ONCE;
+  }
+  return WANT_UP;
+}
+
+/* A run left by a previous supervisor (killed -9, say, or handed over)
+   is still running: take it over rather than start a second copy. Its
+   identity is the pid and the pid's start time recorded in the status:
+   the pidfd is opened first, so the pid checked is the one we keep. */
+static int try_adopt(struct svstatus const *previous)
+{
   struct supervise_event event = { .type = EVENT_ADOPT };
   uint64_t start_time;
-  if (svstatus_read(AT_FDCWD, &previous) <= 0) return 0;
-  if (previous.format != SVSTATUS_FORMAT_VIGIL || previous.state != SVSTATUS_RUN || !previous.pid) return 0;
-  if (!previous.pid_start_time || procstat_start_time((pid_t)previous.pid, &start_time) < 0) return 0;
-  if (start_time != previous.pid_start_time) return 0;
-  g.pidfd = vigil_pidfd_open((pid_t)previous.pid, 0);
+  if (previous->state != SVSTATUS_RUN || !previous->pid || !previous->pid_start_time) return 0;
+  g.pidfd = vigil_pidfd_open((pid_t)previous->pid, 0);
   if (g.pidfd < 0) return 0;
   coe(g.pidfd);
-  g.state.status = previous;
-  event.pid = (pid_t)previous.pid;
-  switch (previous.want) {
-    case SVSTATUS_WANT_UP: event.initial_want = WANT_UP; break;
-    case SVSTATUS_WANT_DOWN: event.initial_want = WANT_DOWN; break;
-    case SVSTATUS_WANT_NOTHING: event.initial_want = WANT_ONCE; break;
+  if (procstat_start_time((pid_t)previous->pid, &start_time) < 0 || start_time != previous->pid_start_time) {
+    close(g.pidfd);
+    g.pidfd = -1;
+    return 0;
   }
+  g.state.status = *previous;
+  event.pid = (pid_t)previous->pid;
+  event.initial_want = want_of(previous->want);
+  event.paused = previous->paused;
   strerr_warnw("adopting ./", SVDIR_RUN, " left running by a previous supervisor");
   dispatch(&event);
   return 1;
 }
 
+/* How to start when nothing is adopted. A status from a supervisor that
+   was not asked to exit (killed -9, or handed over) still says what the
+   service should be: svc -d holds. Otherwise ./down decides. A "once"
+   whose run is gone is done: down. */
+static enum supervise_want boot_want(struct svstatus const *previous, bool have_previous)
+{
+  if (have_previous && previous->live) {
+    enum supervise_want want = want_of(previous->want);
+    return want == WANT_ONCE ? WANT_DOWN : want;
+  }
+  return svdir_exists(AT_FDCWD, SVDIR_DOWN) ? WANT_DOWN : WANT_UP;
+}
+
+static void start(void)
+{
+  struct svstatus previous;
+  struct supervise_event boot = { .type = EVENT_BOOT };
+  bool have_previous = svstatus_read(AT_FDCWD, &previous) > 0 && previous.format == SVSTATUS_FORMAT_VIGIL;
+  if (have_previous && try_adopt(&previous)) return;
+  boot.initial_want = boot_want(&previous, have_previous);
+  dispatch(&boot);
+}
+
 int main(int argc, char const *const *argv)
 {
   struct supervise_config config;
-  struct supervise_event boot = { .type = EVENT_BOOT };
   if (argc != 2 || !argv[1][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
   setup(argv[1]);
   read_config(&config);
   supervise_init(&g.state, &config);
   svtime_now(&g.state.status.changed);
-  boot.initial_want = svdir_exists(AT_FDCWD, SVDIR_DOWN) ? WANT_DOWN : WANT_UP;
-  if (!try_adopt()) dispatch(&boot);
+  start();
   /* Only now, with a status written: whoever sees svok succeed can read it. */
   write_status();
   g.ok_fd = open_fifo(SVPATH_OK, O_RDONLY);

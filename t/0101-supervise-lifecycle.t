@@ -3,7 +3,6 @@
 # down-signal, timeout-kill and timeout-finish.
 . "$(dirname "$0")/lib.sh"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # --- a long-lived service restarts at once after kill -9 ---
 mkservice long 'exec sleep 1000'

@@ -59,8 +59,11 @@ wait_until 5 is_up svc; ok "svc -o on a down service starts it" [ $? = 0 ]
 
 # x: exit once the service is down.
 sup=$(echo $started_pids | awk '{print $1}')
-svc -x svc
-ok "svc -x alone does not stop a running service" alive "$sup"
+# p after x, in the same write: once it shows, x was handled before it.
+svc -xp svc
+wait_until 5 eval 'svstat svc | grep -q paused'; ok "svc -xp: handled (paused shows)" [ $? = 0 ]
+ok "svc -x alone does not stop a running service" is_up svc
+ok "svc -x alone does not make the supervisor exit while the service runs" alive "$sup"
 svc -k svc
 wait_until 5 dead "$sup"; ok "after x, the supervisor exits when the service dies" [ $? = 0 ]
 
@@ -74,8 +77,9 @@ wait_until 5 eval '[ "$(file_lines multi-signals)" -ge 3 ]'
 is "$(tail -n 2 multi-signals | sort | tr '\n' ' ')" "HUP USR1 " "svc -h1 delivers both signals"
 svc -z multi 2>/dev/null; is "$?" 100 "unknown letter: usage, exit 100"
 printf 'ZZ\377\000\n?' > multi/supervise/control
-ok "garbage on the control fifo leaves the supervisor running" svok multi
 svc -2 multi
-wait_until 5 eval 'tail -n 1 multi-signals | grep -qx USR2'; ok "and it still obeys commands after garbage" [ $? = 0 ]
+# The fifo keeps order: USR2 arriving proves the garbage was read first.
+wait_until 5 eval 'tail -n 1 multi-signals | grep -qx USR2'; ok "it still obeys commands after garbage" [ $? = 0 ]
+ok "garbage on the control fifo leaves the supervisor running" svok multi
 
 done_testing

@@ -45,7 +45,12 @@ sup=$(last_started)
 wait_until 5 is_up hup
 pid=$(svpid hup)
 kill -HUP "$sup"
-ok "SIGHUP: the service keeps running" alive "$pid"
+# Proof the signal was handled: vigil's status flags (byte 40, see
+# lib/svstatus.c) lose "live" (bit 2) once the supervisor is asked to exit.
+not_live() { [ $(( $(od -An -tu1 -j40 -N1 "$1"/supervise/status) & 4 )) = 0 ]; }
+wait_until 5 not_live hup; ok "SIGHUP: handled (the status is no longer live)" [ $? = 0 ]
+is "$(svpid hup)" "$pid" "SIGHUP: the service keeps running"
+ok "SIGHUP: its process is still there" alive "$pid"
 svc -d hup
 wait_until 5 dead "$sup"; ok "SIGHUP: the supervisor exits once the service is down" [ $? = 0 ]
 

@@ -63,7 +63,7 @@ rm swapped/supervise/control
 printf 'precious\n' > swapped/supervise/control
 timeout 5 svc -t swapped 2> swapped-err
 rc=$?
-ok "control is a regular file: svc exits nonzero (got $rc)" [ "$rc" != 0 ] && [ "$rc" != 124 ]
+is "$rc" 111 "control is a regular file: svc exits 111 at once (124: blocked)"
 like "$(cat swapped-err)" 'not a fifo' "control is a regular file: svc says it is not a fifo"
 like "$(cat swapped-err)" "$T/swapped" "control is a regular file: the message names the dir"
 is "$(cat swapped/supervise/control)" "precious" "control is a regular file: its content is unchanged"

@@ -39,4 +39,54 @@ start vigil-supervise svc
 wait_until 5 pid_changed svc "$pid"; ok "a status whose start time does not match: not adopted, a new run starts" [ $? = 0 ]
 kill -KILL "$pid"
 
+# --- want and paused survive the supervisor's replacement ---
+# Right after svok the first decision is written: started or not.
+mkservice keep "exec sleep 1000"
+supervise keep
+sup=$(last_started)
+wait_until 5 is_up keep
+track "$(svpid keep)"
+svc -d keep
+wait_until 5 is_down keep; ok "svc -d: down" [ $? = 0 ]
+kill -KILL "$sup"
+wait_until 5 dead "$sup"
+supervise keep
+ok "svc -d, supervisor killed -9, a new one: the service stays down" is_down keep
+sup=$(last_started)
+kill -USR1 "$sup"
+wait_until 5 dead "$sup"; ok "SIGUSR1: the supervisor hands over and exits" [ $? = 0 ]
+supervise keep
+ok "svc -d, then a hand-over (SIGUSR1) to a new supervisor: stays down" is_down keep
+sup=$(last_started)
+svc -u keep
+wait_until 5 is_up keep
+track "$(svpid keep)"
+kill -USR1 "$sup"
+wait_until 5 dead "$sup"
+supervise keep
+ok "svc -u, then a hand-over: up again under the successor" is_up keep
+sup=$(last_started)
+svc -dx keep
+wait_until 5 dead "$sup"; ok "svc -dx: the supervisor exits" [ $? = 0 ]
+supervise keep
+wait_until 5 is_up keep; ok "after an exit asked for (x), ./down decides: none, so up" [ $? = 0 ]
+track "$(svpid keep)"
+
+is_stopped() { [ "$(sed 's/.*) \(.\).*/\1/' /proc/"$1"/stat 2>/dev/null)" = T ]; }
+mkservice pause "exec sleep 1000"
+supervise pause
+sup=$(last_started)
+wait_until 5 is_up pause
+pid=$(svpid pause)
+track "$pid"
+svc -p pause
+wait_until 5 is_stopped "$pid"; ok "svc -p: the run is stopped" [ $? = 0 ]
+kill -KILL "$sup"
+wait_until 5 dead "$sup"
+supervise pause
+like "$(svstat pause)" "up \(pid $pid\).*, paused" "svc -p, supervisor killed -9, a new one adopts: svstat shows paused"
+svc -c pause
+wait_until 5 eval "! is_stopped $pid"; ok "svc -c to the adopted run (through its pidfd): it runs again" [ $? = 0 ]
+wait_until 5 eval '! svstat pause | grep -q paused'; ok "and svstat no longer says paused" [ $? = 0 ]
+
 done_testing

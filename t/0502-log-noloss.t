@@ -10,7 +10,6 @@ export LC_ALL
 TARGET=1000000
 ROUNDS=${LOG_NOLOSS_ROUNDS:-12}
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 writer_next() { od -An -t u8 -N 8 "$T/state" 2>/dev/null | tr -d ' '; }
 past() { [ "$(writer_next)" -ge "$1" ] 2>/dev/null; }
 # random LOW HIGH: a number in [LOW, HIGH).

@@ -25,10 +25,6 @@ trap 'umount -l "$T/disk" 2>/dev/null; cleanup' EXIT
 warnings() { grep -c 'keeping the data' log.err; }
 syscw() { sed -n 's/^syscw: //p' /proc/"$1"/io 2>/dev/null; }
 has_written() { [ "$(syscw "$1")" -ge "$2" ] 2>/dev/null; }
-# The writer sleeps in write(2) on a full pipe.
-blocked_writing() {
-  grep -q pipe_write /proc/"$1"/wchan 2>/dev/null || [ "$(cut -d' ' -f1 /proc/"$1"/syscall 2>/dev/null)" = 1 ]
-}
 
 # 160 kB free: one rotation (-s 100000) succeeds, the second current fills
 # the disk. The input, 1.29 MB, is far more than the logger's buffers and

@@ -43,9 +43,9 @@ like() {
 # fails once the deadline passes. Never an unbounded wait.
 wait_until() {
   local limit=$1 deadline; shift
-  deadline=$(( $(date +%s%N) / 1000000 + limit * 1000 ))
+  deadline=$(( $(now_ms) + limit * 1000 ))
   while ! "$@"; do
-    [ $(( $(date +%s%N) / 1000000 )) -lt "$deadline" ] || return 1
+    [ "$(now_ms)" -lt "$deadline" ] || return 1
     sleep 0.01
   done
 }
@@ -71,7 +71,14 @@ start_time() { sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f20; }
 # same_process PID:START: that pid is still the process it was when recorded.
 same_process() { [ -n "${1#*:}" ] && [ "$(start_time "${1%%:*}")" = "${1#*:}" ]; }
 
+# now_ms: the wall clock in milliseconds, for coarse elapsed-time checks.
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
 alive() { kill -0 "$1" 2>/dev/null; }
+# blocked_writing PID: the process sleeps in write(2) on a full pipe.
+blocked_writing() {
+  grep -q pipe_write /proc/"$1"/wchan 2>/dev/null || [ "$(cut -d' ' -f1 /proc/"$1"/syscall 2>/dev/null)" = 1 ]
+}
 dead() { ! kill -0 "$1" 2>/dev/null || [ "$(sed 's/.*) \(.\).*/\1/' /proc/"$1"/stat 2>/dev/null)" = Z ]; }
 
 # The pids every status file under $T names: services a test may leave behind.

@@ -81,6 +81,7 @@ static struct svstatus sample_status(void)
   status.last_wait_status = 0x7f00 | 42;
   status.reason = SVSTATUS_REASON_THROTTLED;
   status.pid_start_time = UINT64_C(0x0123456789abcdef);
+  status.live = true;
   return status;
 }
 
@@ -101,6 +102,7 @@ static void check_same_status(struct svstatus const *got, struct svstatus const 
   is_int(got->last_wait_status, expected->last_wait_status, "%s: last wait status", what);
   is_int(got->reason, expected->reason, "%s: reason", what);
   is_uint(got->pid_start_time, expected->pid_start_time, "%s: pid start time", what);
+  is_int(got->live, expected->live, "%s: live", what);
 }
 
 static void test_round_trip(void)
@@ -121,6 +123,7 @@ static void test_round_trip(void)
   original.pid = 0;
   original.ready = false;
   original.has_exited = false;
+  original.live = false;
   original.reason = SVSTATUS_REASON_FINISH_SAID_STOP;
   svstatus_pack(bytes, &original);
   is_int(svstatus_unpack(&decoded, bytes, sizeof bytes), 0, "a finishing status unpacks");

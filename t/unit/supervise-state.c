@@ -35,6 +35,7 @@ struct harness {
   struct supervise_state state;
   struct supervise_clock clock;
   struct supervise_actions actions;  /* of the last step */
+  bool stepped;                      /* what the last step returned: false is a bug */
 };
 
 /* ---------- driving the machine ---------- */
@@ -106,7 +107,8 @@ static long long deadline_ms(struct harness const *h)
 static void step(struct harness *h, struct supervise_event const *event)
 {
   h->actions.count = 0;
-  supervise_step(&h->state, event, &h->clock, &h->actions);
+  h->actions.overflow = false;
+  h->stepped = supervise_step(&h->state, event, &h->clock, &h->actions);
 }
 
 static void send_event(struct harness *h, enum supervise_event_type type)
@@ -889,14 +891,19 @@ static void test_spawn_failed(void)
 }
 
 /* An event that belongs to another phase changes nothing. */
+/* A late timer or a stray newline changes nothing. Any other event the
+   supervisor could not have sent in this phase is a bug: step says so
+   (the supervisor exits 101), and changes nothing either. */
 static void check_stray(struct harness *h, struct supervise_event const *event, char const *what)
 {
   struct snapshot before = take_snapshot(h);
   struct snapshot after;
+  bool harmless = event->type == EVENT_READY || event->type == EVENT_TIMER;
   step(h, event);
   after = take_snapshot(h);
   no_actions(h, "%s", what);
   ok(same_snapshot(&before, &after), "%s: state and status unchanged", what);
+  ok(h->stepped == harmless, "%s: %s", what, harmless ? "not a bug" : "reported as a bug");
 }
 
 static void test_stray_events(void)
@@ -938,6 +945,17 @@ static void test_stray_events(void)
   check_stray(&h, &run_exit, "RUN_EXITED while finishing");
   check_stray(&h, &ready, "READY while finishing");
   check_stray(&h, &spawn, "SPAWNED while finishing");
+
+  /* Boot twice, or a command while a spawn is being reported. */
+  setup_running(&h);
+  check_stray(&h, &(struct supervise_event){ .type = EVENT_BOOT, .initial_want = WANT_UP }, "BOOT while running");
+  check_stray(&h, &(struct supervise_event){ .type = EVENT_ADOPT, .pid = RUN_PID }, "ADOPT while running");
+  setup(&h);
+  boot(&h, WANT_UP);
+  check_stray(&h, &(struct supervise_event){ .type = EVENT_COMMAND, .command = svcontrol_lookup('d') }, "COMMAND while starting");
+  check_stray(&h, &(struct supervise_event){ .type = EVENT_TERMINATE }, "TERMINATE while starting");
+  spawned(&h, RUN_PID);
+  ok(h.stepped, "the expected SPAWNED after them is no bug");
 }
 
 static void test_ready(void)
@@ -992,6 +1010,31 @@ static void test_adopt(void)
   spawned(&h, RUN_PID);
   step(&h, &adopt);
   is_int(h.state.pid, RUN_PID, "adopt is ignored unless the supervisor has just started");
+  ok(!h.stepped, "adopt after the start is a bug");
+
+  /* svc -p, then the supervisor is replaced: the run is still stopped. */
+  setup(&h);
+  step(&h, &(struct supervise_event){ .type = EVENT_ADOPT, .pid = RUN_PID, .initial_want = WANT_DOWN, .paused = true });
+  ok(h.state.paused && h.state.status.paused, "adopt a paused run: paused, in the status too");
+  is_int(h.state.want, WANT_DOWN, "adopt: the previous want is kept");
+  command(&h, 'c');
+  ok(!h.state.status.paused, "adopted and paused, then c: not paused");
+}
+
+/* Every status says whether a successor keeps its want: yes, until the
+   supervisor is asked to exit (x, or TERM). */
+static void test_live(void)
+{
+  struct harness h;
+  setup_running(&h);
+  ok(h.state.status.live, "running: the status is live (a successor keeps want and paused)");
+  command(&h, 'd');
+  ok(h.state.status.live, "after d: still live, so d survives a kill -9 of the supervisor");
+  command(&h, 'x');
+  ok(!h.state.status.live, "after x: not live (./down decides for a successor)");
+  setup_running(&h);
+  send_event(&h, EVENT_TERMINATE);
+  ok(!h.state.status.live, "after TERM: not live");
 }
 
 int main(void)
@@ -1013,5 +1056,6 @@ int main(void)
   test_stray_events();
   test_ready();
   test_adopt();
+  test_live();
   return done_testing();
 }
