@@ -6,7 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 
 log_size() { stat -c %s "$T/$1/gen.log" 2>/dev/null || echo 0; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # A run killed younger than 1 s is a crash, and crashes back off: each side
 # must live over a second (timed here: svstat's whole seconds are too coarse)
 # so that every round restarts at once.

@@ -5,7 +5,6 @@
 . "$(dirname "$0")/pidns.sh"
 . "$(dirname "$0")/lib.sh"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # cpu_ms PID: user + system CPU time of PID so far, in ms.
 cpu_ms() { awk -v tck="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); split($0, f, " "); print int((f[12] + f[13]) * 1000 / tck) }' /proc/"$1"/stat; }
 # runstat_pid FILE: the pid runstat started, once it has said so.

@@ -13,7 +13,6 @@
 unshare -fpm --mount-proc true 2>/dev/null || skip_all "unshare -fpm --mount-proc does not work here"
 command -v nsenter >/dev/null || skip_all "no nsenter"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 mkdir "$T/bin"
 for name in poweroff reboot halt; do ln -s "$VIGIL_BIN/vigil-shutdown" "$T/bin/$name"; done
 
