@@ -46,6 +46,8 @@ char const *PROG = "vigil-log";
 
 enum stamp_kind { STAMP_NONE, STAMP_TAI64N, STAMP_ISO8601 };
 
+/* Zero-initialised, so that it lies in .bss: its 200 KiB input buffer in
+   .data would be read from the binary and kept private by every logger. */
 static struct {
   enum stamp_kind stamp_kind;
   char const *prefix;
@@ -73,7 +75,7 @@ static struct {
   unsigned int retry_ms;
   tain retry_at;
   struct logdir log;
-} g = { .line_max = LINE_MAX_DEFAULT };
+} g;
 
 static void make_header(void)
 {
@@ -311,6 +313,7 @@ static void add_pattern(char const *pattern, bool include)
 static char const *parse_options(int argc, char const *const *argv, unsigned int *size, unsigned int *keep)
 {
   subgetopt options = SUBGETOPT_ZERO;
+  g.line_max = LINE_MAX_DEFAULT;
   for (;;) {
     int opt = subgetopt_r(argc, argv, "tTp:s:n:l:i:x:r:", &options);
     if (opt == -1) break;
