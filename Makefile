@@ -178,22 +178,28 @@ check-asan: $(asan_BINS) $(asan_UNITS) $(asan_HELPERS) test-deps
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	prove -j2 t/
 
-BENCH_TOOLS := probe-service pause latency count-starts pickup-latency
+BENCH_TOOLS := probe-service pause pause-musl latency count-starts pickup-latency
 BENCH_BINS := $(addprefix $(BUILD)/bench/,$(BENCH_TOOLS))
 
 # Benchmark tools: static where they stand in for a service (no loader in
-# the measurement), plain otherwise.
+# the measurement), plain otherwise; pause twice, the floor of each libc.
 $(BUILD)/bench/probe-service $(BUILD)/bench/pause: $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 $(WARN) $(LDFLAGS_STATIC) -o $@ $<
+
+$(BUILD)/bench/pause-musl: bench/pause.c | deps
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) -O2 $(WARN) $(LDFLAGS_STATIC) -o $@ $<
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 $(WARN) -o $@ $<
 
-bench: all $(BENCH_BINS)
-	@sh .ci/deps bench
-	VIGIL_BIN=$(CURDIR)/$(static_DIR)/bin VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers \
+# vigil's musl build (the default) and its glibc build, side by side.
+bench: $(musl_BINS) $(glibc_BINS) $(BENCH_BINS)
+	@sh .ci/deps bench glibc
+	VIGIL_BIN=$(CURDIR)/$(musl_DIR)/bin VIGIL_BIN_GLIBC=$(CURDIR)/$(glibc_DIR)/bin \
+	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers \
 	BENCH_BIN=$(CURDIR)/$(BUILD)/bench QUICK=$(QUICK) sh bench/run
 
 clean:
