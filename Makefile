@@ -140,14 +140,14 @@ test-deps:
 # use them, like nsgetparent, come out "no", and vigil uses none of them).
 $(MUSL_DIR)/skalibs-src/configure: | deps
 	@mkdir -p $(MUSL_DIR)
-	sh .ci/debian-source skalibs $(MUSL_DIR)/skalibs-src
+	APTDIR=$(abspath $(BUILD)/apt) sh .ci/debian-source skalibs $(MUSL_DIR)/skalibs-src
 	@touch $@
 
 $(MUSL_SKALIBS): $(MUSL_DIR)/skalibs-src/configure
 	rm -rf $(MUSL_DIR)/skalibs
-	cd $(MUSL_DIR)/skalibs-src && CC=$(MUSL_CC) ./configure --prefix=$(CURDIR)/$(MUSL_DIR)/skalibs \
-	  --libdir=$(CURDIR)/$(MUSL_DIR)/skalibs/lib --includedir=$(CURDIR)/$(MUSL_DIR)/skalibs/include \
-	  --sysdepdir=$(CURDIR)/$(MUSL_DIR)/skalibs/lib/sysdeps \
+	cd $(MUSL_DIR)/skalibs-src && CC=$(MUSL_CC) ./configure --prefix=$(abspath $(MUSL_DIR)/skalibs) \
+	  --libdir=$(abspath $(MUSL_DIR)/skalibs/lib) --includedir=$(abspath $(MUSL_DIR)/skalibs/include) \
+	  --sysdepdir=$(abspath $(MUSL_DIR)/skalibs/lib/sysdeps) \
 	  --disable-shared --enable-static --disable-all-pic > ../skalibs-build.log
 	$(MAKE) -C $(MUSL_DIR)/skalibs-src >> $(MUSL_DIR)/skalibs-build.log
 	$(MAKE) -C $(MUSL_DIR)/skalibs-src install >> $(MUSL_DIR)/skalibs-build.log
@@ -157,7 +157,7 @@ $(MUSL_SKALIBS): $(MUSL_DIR)/skalibs-src/configure
 # image's business). Its source package may be out of reach where skalibs'
 # is not (a partial mirror): .ci/execline says so and vigil still builds.
 execline: $(MUSL_SKALIBS)
-	@MUSL_CC=$(MUSL_CC) sh .ci/execline $(MUSL_DIR)
+	@MUSL_CC=$(MUSL_CC) APTDIR=$(abspath $(BUILD)/apt) sh .ci/execline $(abspath $(MUSL_DIR))
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
