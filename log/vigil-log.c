@@ -119,8 +119,10 @@ static int frame(bool all)
     }
     if (logdir_make_room(&g.log, g.header_len + content + 1) < 0) return -1;
     logdir_append(&g.log, g.header, g.header_len);
-    logdir_append(&g.log, start, content);
-    logdir_append(&g.log, "\n", 1);
+    /* The line and its newline in one copy; a piece of a longer line, or
+       a last line without one, gets its own. */
+    logdir_append(&g.log, start, content + (newline ? 1 : 0));
+    if (!newline) logdir_append(&g.log, "\n", 1);
     g.input_start += content + (newline ? 1 : 0);
   }
   if (g.input_start == g.input_end) g.input_start = g.input_end = 0;
