@@ -1,6 +1,7 @@
 # Shared by the bench/ scripts: service dirs of probe-service, starting a
 # scanner of each system, its process tree, and stopping it all by pid.
-# Needs VIGIL_BIN, VIGIL_PEERS and BENCH_BIN (probe-service, count-starts...).
+# Needs VIGIL_BIN, VIGIL_PEERS and BENCH_BIN (probe-service, count-starts...);
+# VIGIL_BIN_GLIBC for the system vigil-glibc (vigil's glibc build).
 set -eu
 peers=${VIGIL_PEERS:?}
 work=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench.XXXXXX")
@@ -64,6 +65,7 @@ start_scanner() {
   mkfifo "$work/up"
   case $system in
     vigil) set -- "$VIGIL_BIN/vigil-scan" "$work/sv"; supervisor_comm=vigil-supervise ;;
+    vigil-glibc) set -- "${VIGIL_BIN_GLIBC:?}/vigil-scan" "$work/sv"; supervisor_comm=vigil-supervise ;;
     s6) set -- s6-svscan -c "$((count + 16))" "$work/sv"; supervisor_comm=s6-supervise ;;
     runit) set -- "$peers/usr/bin/runsvdir" "$work/sv"; supervisor_comm=runsv ;;
     daemontools) set -- "$peers/usr/bin/svscan" "$work/sv"; supervisor_comm=supervise ;;

@@ -249,8 +249,21 @@ int logdir_make_room(struct logdir *log, size_t len)
   return 0;
 }
 
+/* The log is copied in short pieces, a stamp and a line at a time, where
+   musl's memcpy (rep movs) spends more starting than copying: below this,
+   copy them inline, 8 bytes at a time. */
+#define SHORT_COPY_MAX 256
+
 void logdir_append(struct logdir *log, char const *bytes, size_t len)
 {
-  memcpy(log->buffer + log->buffered, bytes, len);
+  char *to = log->buffer + log->buffered;
   log->buffered += len;
+  if (len > SHORT_COPY_MAX) {
+    memcpy(to, bytes, len);
+    return;
+  }
+  for (; len >= 8; len -= 8, to += 8, bytes += 8) memcpy(to, bytes, 8);
+  if (len & 4) { memcpy(to, bytes, 4); to += 4; bytes += 4; }
+  if (len & 2) { memcpy(to, bytes, 2); to += 2; bytes += 2; }
+  if (len & 1) *to = *bytes;
 }

@@ -46,6 +46,8 @@ char const *PROG = "vigil-log";
 
 enum stamp_kind { STAMP_NONE, STAMP_TAI64N, STAMP_ISO8601 };
 
+/* Zero-initialised, so that it lies in .bss: its 200 KiB input buffer in
+   .data would be read from the binary and kept private by every logger. */
 static struct {
   enum stamp_kind stamp_kind;
   char const *prefix;
@@ -73,7 +75,7 @@ static struct {
   unsigned int retry_ms;
   tain retry_at;
   struct logdir log;
-} g = { .line_max = LINE_MAX_DEFAULT };
+} g;
 
 static void make_header(void)
 {
@@ -117,8 +119,10 @@ static int frame(bool all)
     }
     if (logdir_make_room(&g.log, g.header_len + content + 1) < 0) return -1;
     logdir_append(&g.log, g.header, g.header_len);
-    logdir_append(&g.log, start, content);
-    logdir_append(&g.log, "\n", 1);
+    /* The line and its newline in one copy; a piece of a longer line, or
+       a last line without one, gets its own. */
+    logdir_append(&g.log, start, content + (newline ? 1 : 0));
+    if (!newline) logdir_append(&g.log, "\n", 1);
     g.input_start += content + (newline ? 1 : 0);
   }
   if (g.input_start == g.input_end) g.input_start = g.input_end = 0;
@@ -311,6 +315,7 @@ static void add_pattern(char const *pattern, bool include)
 static char const *parse_options(int argc, char const *const *argv, unsigned int *size, unsigned int *keep)
 {
   subgetopt options = SUBGETOPT_ZERO;
+  g.line_max = LINE_MAX_DEFAULT;
   for (;;) {
     int opt = subgetopt_r(argc, argv, "tTp:s:n:l:i:x:r:", &options);
     if (opt == -1) break;
