@@ -171,7 +171,8 @@ install: all
 	for name in $(SHUTDOWN_LINKS); do ln -sf vigil-shutdown $(DESTDIR)$(PREFIX)/bin/$$name; done
 	cp doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
 
-check: check-plain check-asan
+# The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
+check: check-plain check-asan check-boot
 
 check-plain: all $(static_UNITS) $(static_HELPERS) test-deps
 	VIGIL_BIN=$(CURDIR)/$(static_DIR)/bin VIGIL_UNIT=$(CURDIR)/$(static_DIR)/unit \

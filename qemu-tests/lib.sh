@@ -42,6 +42,7 @@ cleanup() {
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
     kill -KILL "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null
   fi
+  [ -z "${VIGIL_QEMU_KEEP:-}" ] || cp "$CONSOLE" "$VIGIL_QEMU_KEEP" 2>/dev/null
   rm -rf "$T"
 }
 trap cleanup EXIT

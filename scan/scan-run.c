@@ -129,6 +129,44 @@ static bool child_holds(pid_t child, char const *what, dev_t dev, ino_t ino)
   return !stat(path, &st) && st.st_dev == dev && st.st_ino == ino;
 }
 
+void scan_each_child(int (*visit)(pid_t, void *), void *context)
+{
+  stralloc children = STRALLOC_ZERO;
+  /* The scanner has one thread: its children are all this thread's. */
+  if (!openslurpclose(&children, "/proc/thread-self/children") || !stralloc_0(&children)) {
+    stralloc_free(&children);
+    return;
+  }
+  for (char *p = children.s; *p;) {
+    uint64_t pid;
+    size_t len = uint64_scan(p, &pid);
+    if (!len) break;
+    p += len;
+    while (*p == ' ') p++;
+    if (scan_table_find_pid(&scan.table, (pid_t)pid) != SCAN_INDEX_NONE) continue;
+    if (visit((pid_t)pid, context)) break;
+  }
+  stralloc_free(&children);
+}
+
+struct orphan_search {
+  char const *what;       /* /fd/0, /fd/1 or /cwd */
+  dev_t dev;
+  ino_t ino;
+  struct part *part;
+};
+
+static int orphan_found(pid_t pid, void *context)
+{
+  struct orphan_search *search = context;
+  uint64_t start_time;
+  if (!child_holds(pid, search->what, search->dev, search->ino)) return 0;
+  if (procstat_start_time(pid, &start_time) < 0) return 0;
+  search->part->orphan = pid;
+  search->part->orphan_start_time = start_time;
+  return 1;
+}
+
 /* The status is gone with its dir (removed as its supervisor died), so
    find what the supervisor left among our children (we are their
    subreaper) by what it was given: the pipe as stdin (a logger) or as
@@ -137,38 +175,21 @@ static bool child_holds(pid_t child, char const *what, dev_t dev, ino_t ino)
 static void find_orphan(uint32_t slot, enum part_role role)
 {
   struct service *service = service_at(slot);
-  struct part *part = &service->parts[role];
   int pipe_end = service->pipe[role == PART_LOG ? 0 : 1];
-  char const *what = role == PART_LOG ? "/fd/0" : "/fd/1";
-  dev_t dev = service->dev;
-  ino_t ino = service->ino;
-  stralloc children = STRALLOC_ZERO;
+  struct orphan_search search = {
+    .what = role == PART_LOG ? "/fd/0" : "/fd/1",
+    .dev = service->dev,
+    .ino = service->ino,
+    .part = &service->parts[role],
+  };
   if (pipe_end >= 0) {
     struct stat st;
     if (fstat(pipe_end, &st) < 0) return;
-    dev = st.st_dev;
-    ino = st.st_ino;
-  } else if (role == PART_MAIN) what = "/cwd";
+    search.dev = st.st_dev;
+    search.ino = st.st_ino;
+  } else if (role == PART_MAIN) search.what = "/cwd";
   else return;
-  /* The scanner has one thread: its children are all this thread's. */
-  if (!openslurpclose(&children, "/proc/thread-self/children") || !stralloc_0(&children)) {
-    stralloc_free(&children);
-    return;
-  }
-  for (char *p = children.s; *p;) {
-    uint64_t pid, start_time;
-    size_t len = uint64_scan(p, &pid);
-    if (!len) break;
-    p += len;
-    while (*p == ' ') p++;
-    if (scan_table_find_pid(&scan.table, (pid_t)pid) != SCAN_INDEX_NONE) continue;
-    if (!child_holds((pid_t)pid, what, dev, ino)) continue;
-    if (procstat_start_time((pid_t)pid, &start_time) < 0) continue;
-    part->orphan = (pid_t)pid;
-    part->orphan_start_time = start_time;
-    break;
-  }
-  stralloc_free(&children);
+  scan_each_child(orphan_found, &search);
 }
 
 /* The supervisor of a part died: remember the run it may have left

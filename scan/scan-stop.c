@@ -83,6 +83,9 @@ static int finish(struct scan_stop *stop, struct stop_actions *out)
    pipes, a little past the services' deadline at most. */
 static int enter_loggers(struct scan_stop *stop, struct stop_counts const *counts, struct stop_actions *out)
 {
+  /* A service's stray children (a run script's background job) keep its
+     logger's pipe open: without them the loggers see EOF at once. */
+  if (emit(out, STOP_ACTION_TERM_STRAYS) < 0) return -1;
   if (!counts->loggers) return finish(stop, out);
   stop->phase = STOP_LOGGERS;
   deadline_after_ms(&stop->phase_deadline, &stop->deadline, STOP_LOGGER_EXTRA_MS);

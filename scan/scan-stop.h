@@ -71,12 +71,15 @@ enum stop_action_type {
   STOP_ACTION_KILL_RC,         /* rc.shutdown overran its share: SIGKILL it */
   STOP_ACTION_DOWN_SERVICES,   /* each service's supervisor: down, then exit */
   STOP_ACTION_KILL_SERVICES,   /* SIGKILL every service's run, then its supervisor */
+  STOP_ACTION_TERM_STRAYS,     /* SIGTERM what services left behind (our children that no
+                                  supervisor accounts for): they hold the loggers' pipes open */
   STOP_ACTION_TERM_LOGGERS,    /* each logger's supervisor: down, then exit */
   STOP_ACTION_KILL_LOGGERS,    /* SIGKILL every logger, then its supervisor */
   STOP_ACTION_EXIT             /* done: goal and exit_code say how */
 };
 
-/* One event produces at most: stop scanning, run rc or down services, and exit. */
+/* One event produces at most: stop scanning (or kill rc), down services,
+   term strays, and exit. */
 #define STOP_ACTIONS_MAX 4
 
 struct stop_actions {

@@ -130,6 +130,17 @@ static void term_part(uint32_t slot, enum part_role role)
   kill(scan.table.services[slot].parts[role].pid, SIGTERM);
 }
 
+/* Our children that no supervisor accounts for: what services left
+   behind. Ours, so their pids cannot be reused before we reap them. */
+static int term_stray(pid_t pid, void *context)
+{
+  (void)context;
+  if (pid == scan.rc_pid || pid == scan.main_pid) return 0;
+  kill(pid, SIGTERM);
+  kill(pid, SIGCONT);
+  return 0;
+}
+
 static void warn_escalation(char const *what, unsigned int count)
 {
   char number[UINT_FMT];
@@ -183,6 +194,9 @@ static void carry_out(enum stop_action_type action)
       warn_escalation("deadline passed: killing services", scan.table.alive[PART_MAIN]);
       signal_main(SIGKILL);
       for_each_part(PART_MAIN, part_kill);
+      return;
+    case STOP_ACTION_TERM_STRAYS:
+      scan_each_child(term_stray, 0);
       return;
     case STOP_ACTION_TERM_LOGGERS:
       warn_escalation("loggers did not drain in time: stopping them", scan.table.alive[PART_LOG]);

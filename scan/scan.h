@@ -86,6 +86,9 @@ void service_deadlines(void);
 /* A child of ours exited: 1 if it was a supervisor (then handled), else 0. */
 int service_child_exited(pid_t pid);
 void part_check_log(uint32_t slot);
+/* Each child of ours that is no supervisor (an orphan, a service's
+   leftover), until visit returns nonzero. */
+void scan_each_child(int (*visit)(pid_t, void *), void *context);
 /* The stop's escalation: SIGKILL what a part runs (read from its status), then its supervisor. */
 void part_kill(uint32_t slot, enum part_role role);
 

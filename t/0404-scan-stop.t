@@ -62,6 +62,25 @@ ok "deadline: the escalation is said on stderr" grep -q "deadline passed: killin
 left=$(for d in sv2/*/ sv2/*/log/; do p=$(svpid "$d"); [ -n "$p" ] && alive "$p" && echo "$d"; done)
 is "$left" "" "deadline: nothing left running"
 
+# --- a service's stray child holds its logger's pipe: told to go once the service is down ---
+mkdir sv4
+mkservice sv4/bg "sh -c 'echo \$\$ > $T/stray.pid; exec sleep 1000' & exec sleep 1000"
+mkservice sv4/bg/log "exec cat > /dev/null"
+start runstat "$T/stray.stat" vigil-scan "$T/sv4"
+wait_until 10 eval '[ -n "$(runstat_pid stray.stat)" ]'
+scanner=$(runstat_pid stray.stat)
+track "$scanner"
+wait_until 20 all_up sv4/bg sv4/bg/log; ok "strays: service and logger up" [ $? = 0 ]
+wait_until 10 eval '[ -s stray.pid ]'
+stray=$(cat stray.pid)
+t0=$(now_ms)
+kill -TERM "$scanner"
+wait_until 30 ended stray.stat; ok "strays: the scanner exits" [ $? = 0 ]
+elapsed=$(( $(now_ms) - t0 ))
+ok "strays: the run script's leftover child is gone" dead "$stray"
+# Without it the logger would wait for EOF until its 5 s drain ran out.
+ok "strays: the logger did not wait for its drain deadline (${elapsed} ms)" [ "$elapsed" -lt 4500 ]
+
 # --- a prompt stop: 100 services that exit at once on TERM ---
 # Shell builtins only: a hundred mkservice calls take seconds on a busy machine.
 for i in $(seq 1 100); do mkdir -p sv3/s$i; printf '#!/bin/sh\nexec sleep 1000\n' > sv3/s$i/run; done

@@ -107,7 +107,7 @@ static void test_prompt_stop(void)
   actions_are(&h, "prompt: one service left: nothing to do", 0);
   h.counts.services = 0;
   changed(&h);
-  actions_are(&h, "prompt: services gone: nothing to do while loggers drain", 0);
+  actions_are(&h, "prompt: services gone: their strays told to go, loggers drain", 1, STOP_ACTION_TERM_STRAYS);
   is_int(h.stop.phase, STOP_LOGGERS, "prompt: loggers phase");
   is_int(deadline_in_ms(&h), DEADLINE_MS - 10 + STOP_LOGGER_EXTRA_MS, "prompt: loggers may drain until deadline + extra");
   h.counts.loggers = 0;
@@ -127,14 +127,14 @@ static void test_nothing_running(void)
   struct harness h;
   setup(&h, false);
   request(&h, GOAL_POWEROFF, 0);
-  actions_are(&h, "empty: request ends at once", 3,
-              STOP_ACTION_STOP_SCANNING, STOP_ACTION_DOWN_SERVICES, STOP_ACTION_EXIT);
+  actions_are(&h, "empty: request ends at once", 4,
+              STOP_ACTION_STOP_SCANNING, STOP_ACTION_DOWN_SERVICES, STOP_ACTION_TERM_STRAYS, STOP_ACTION_EXIT);
   is_int(h.stop.goal, GOAL_POWEROFF, "empty: goal poweroff");
   setup(&h, false);
   h.counts.loggers = 1;
   request(&h, GOAL_HALT, 0);
-  actions_are(&h, "empty: no service but a logger: wait for it", 2,
-              STOP_ACTION_STOP_SCANNING, STOP_ACTION_DOWN_SERVICES);
+  actions_are(&h, "empty: no service but a logger: wait for it", 3,
+              STOP_ACTION_STOP_SCANNING, STOP_ACTION_DOWN_SERVICES, STOP_ACTION_TERM_STRAYS);
   is_int(h.stop.phase, STOP_LOGGERS, "empty: straight to the loggers");
 }
 
@@ -155,7 +155,7 @@ static void test_escalation(void)
   is_int(deadline_in_ms(&h), STOP_KILL_GRACE_MS, "escalation: the kernel gets a grace");
   advance_ms(&h, STOP_KILL_GRACE_MS);
   timer(&h);
-  actions_are(&h, "escalation: a supervisor stuck past the grace is given up on", 0);
+  actions_are(&h, "escalation: a supervisor stuck past the grace is given up on: strays told to go", 1, STOP_ACTION_TERM_STRAYS);
   is_int(h.stop.phase, STOP_LOGGERS, "escalation: on to the loggers");
   is_int(deadline_in_ms(&h), STOP_LOGGER_EXTRA_MS - STOP_KILL_GRACE_MS, "escalation: loggers' drain ends at deadline + extra");
   advance_ms(&h, STOP_LOGGER_EXTRA_MS - STOP_KILL_GRACE_MS);
@@ -191,7 +191,7 @@ static void test_killed_services_go(void)
   actions_are(&h, "killed: kill at the deadline", 1, STOP_ACTION_KILL_SERVICES);
   h.counts.services = 0;
   changed(&h);
-  actions_are(&h, "killed: the killed service goes: loggers next", 0);
+  actions_are(&h, "killed: the killed service goes: strays, then loggers", 1, STOP_ACTION_TERM_STRAYS);
   is_int(h.stop.phase, STOP_LOGGERS, "killed: loggers phase");
   h.counts.loggers = 0;
   changed(&h);
