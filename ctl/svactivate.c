@@ -47,7 +47,7 @@ static void die_error(struct svinstall_error const *e)
    source dir itself, and its last component the name. */
 static void source_of(char const *arg, char *source, size_t size, char const **name)
 {
-  char const *rcdir = svinstall_env_dir("VIGIL_RCDIR", VIGIL_RCDIR_DEFAULT);
+  char const *rcdir = svpath_env_dir("VIGIL_RCDIR", VIGIL_RCDIR_DEFAULT);
   size_t len = strlen(arg);
   if (!strchr(arg, '/')) {
     if (strlen(rcdir) + 1 + len + 1 > size) strerr_dief(VIGIL_EXIT_USAGE, "name too long: ", arg);
@@ -148,7 +148,7 @@ static int parse_options(int argc, char const *const *argv)
 static void open_live(void)
 {
   struct svinstall_error e;
-  g.live = svinstall_env_dir("SVDIR", SVDIR_DEFAULT);
+  g.live = svpath_env_dir("SVDIR", SVDIR_DEFAULT);
   g.livefd = open(g.live, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (g.livefd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open live service dir ", g.live);
   if (svinstall_lock(g.livefd) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "lock ", g.live);

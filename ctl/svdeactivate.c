@@ -101,7 +101,7 @@ static int parse_options(int argc, char const *const *argv)
 int main(int argc, char const *const *argv)
 {
   int first = parse_options(argc, argv);
-  g.live = svinstall_env_dir("SVDIR", SVDIR_DEFAULT);
+  g.live = svpath_env_dir("SVDIR", SVDIR_DEFAULT);
   g.livefd = open(g.live, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (g.livefd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open live service dir ", g.live);
   if (svinstall_lock(g.livefd) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "lock ", g.live);

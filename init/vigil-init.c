@@ -82,12 +82,6 @@ static struct {
   char const *const *argv;
 } boot;
 
-static char const *env_or(char const *name, char const *fallback)
-{
-  char const *value = getenv(name);
-  return value && *value ? value : fallback;
-}
-
 /* boot.why = a + b + c (+ ": " + strerror(error) when error), truncated. */
 static void set_why(char const *a, char const *b, char const *c, int error)
 {
@@ -447,10 +441,10 @@ static void settle_process(void)
   setenv("PATH", DEFAULT_PATH, 0);
   boot.attempt = 1;
   if (attempt) uint_scan(attempt, &boot.attempt);
-  boot.confdir = env_or("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
-  boot.rcdir = env_or("VIGIL_RCDIR", VIGIL_RCDIR_DEFAULT);
-  boot.livedir = env_or("VIGIL_LIVEDIR", DEFAULT_LIVEDIR);
-  boot.cmdline = env_or("VIGIL_CMDLINE", DEFAULT_CMDLINE);
+  boot.confdir = svpath_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
+  boot.rcdir = svpath_env_dir("VIGIL_RCDIR", VIGIL_RCDIR_DEFAULT);
+  boot.livedir = svpath_env_dir("VIGIL_LIVEDIR", DEFAULT_LIVEDIR);
+  boot.cmdline = svpath_env_dir("VIGIL_CMDLINE", DEFAULT_CMDLINE);
   if (getenv("VIGIL_ROLE") && *getenv("VIGIL_ROLE")) set_role(getenv("VIGIL_ROLE"));
 }
 

@@ -100,12 +100,6 @@ int svinstall_name_valid(char const *name)
   return *name && *name != '.' && !strchr(name, '/') && strlen(name) < NAME_MAX - sizeof ".old";
 }
 
-char const *svinstall_env_dir(char const *var, char const *fallback)
-{
-  char const *value = getenv(var);
-  return value && *value ? value : fallback;
-}
-
 static int dotname(char *out, size_t size, char const *name, char const *suffix)
 {
   size_t n = strlen(name), s = strlen(suffix);
@@ -170,7 +164,7 @@ int svinstall_template_load(stralloc *out, char const *path, struct svinstall_er
   int required = 1;
   if (!path) path = getenv("VIGIL_LOG_TEMPLATE");
   if (!path || !*path) {
-    char const *confdir = svinstall_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
+    char const *confdir = svpath_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
     if (strlen(confdir) + sizeof "/" SVINSTALL_LOG_TEMPLATE_FILE > sizeof fallback) {
       set_error(e, VIGIL_EXIT_SYSTEM, "read", confdir, ENAMETOOLONG, 0);
       return -1;

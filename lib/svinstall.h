@@ -49,8 +49,6 @@ struct svinstall_request {
 /* A NAME fit for the live dir: not empty, no slash, no leading dot. */
 int svinstall_name_valid(char const *name);
 
-/* The dir of $VAR if set and not empty, else fallback. */
-char const *svinstall_env_dir(char const *var, char const *fallback);
 
 /* Load the log/run template into out: path if not NULL (it must exist),
    else $VIGIL_LOG_TEMPLATE (must exist), else $VIGIL_CONFDIR/log-run

@@ -56,3 +56,22 @@ int svpath_make_supervise(int dirfd)
   target[len] = 0;
   return mkdirs(dirfd, target, 0700);
 }
+
+char const *svpath_env_dir(char const *var, char const *fallback)
+{
+  char const *value = getenv(var);
+  return value && *value ? value : fallback;
+}
+
+int svpath_join(char *out, char const *dir, char const *file)
+{
+  size_t dirlen = strlen(dir), filelen = strlen(file);
+  if (dirlen + 1 + filelen + 1 > PATH_MAX) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(out, dir, dirlen);
+  out[dirlen] = '/';
+  memcpy(out + dirlen + 1, file, filelen + 1);
+  return 0;
+}

@@ -32,6 +32,13 @@
    Returns 0, or -1 with ENAMETOOLONG. */
 int svpath_resolve(char *out, size_t size, char const *dir);
 
+/* $var when it is set and not empty, else fallback: how every vigil
+   program lets a distro or a test move its directories. */
+char const *svpath_env_dir(char const *var, char const *fallback);
+
+/* dir + "/" + file into out (PATH_MAX bytes). Returns 0, or -1 with ENAMETOOLONG. */
+int svpath_join(char *out, char const *dir, char const *file);
+
 /* Make DIR/supervise (mode 0700) in the service dir dirfd. When supervise
    is a symlink whose target is missing (Void links it to
    /run/runit/supervise.NAME), make the target and its parents.

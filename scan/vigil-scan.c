@@ -115,23 +115,15 @@ static char *absolute(char const *dir)
 static char const *find_rc_shutdown(void)
 {
   static char path[PATH_MAX];
-  char const *confdir = getenv("VIGIL_CONFDIR");
-  if (!confdir || !*confdir) confdir = VIGIL_CONFDIR_DEFAULT;
-  if (strlen(confdir) + sizeof "/" RC_SHUTDOWN_NAME > sizeof path) return 0;
-  strcpy(path, confdir);
-  strcat(path, "/" RC_SHUTDOWN_NAME);
+  if (svpath_join(path, svpath_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT), RC_SHUTDOWN_NAME) < 0) return 0;
   return svdir_executable(AT_FDCWD, path) ? path : 0;
 }
 
-/* vigil-shutdown -f writes it: $VIGIL_RUNDIR/shutdown-force. */
+/* vigil-shutdown -f writes it before its signal. */
 static char const *find_force_flag(void)
 {
   static char path[PATH_MAX];
-  char const *rundir = getenv("VIGIL_RUNDIR");
-  if (!rundir || !*rundir) rundir = VIGIL_RUNDIR_DEFAULT;
-  if (strlen(rundir) + sizeof "/" VIGIL_FORCE_FLAG > sizeof path) return 0;
-  strcpy(path, rundir);
-  strcat(path, "/" VIGIL_FORCE_FLAG);
+  if (svpath_join(path, svpath_env_dir("VIGIL_RUNDIR", VIGIL_RUNDIR_DEFAULT), VIGIL_FORCE_FLAG) < 0) return 0;
   return path;
 }
 

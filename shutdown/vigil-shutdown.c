@@ -113,14 +113,11 @@ static void check_pid1_is_vigil(void)
    rc.shutdown and the services step. */
 static void write_force_flag(void)
 {
-  char const *rundir = getenv("VIGIL_RUNDIR");
+  char const *rundir = svpath_env_dir("VIGIL_RUNDIR", VIGIL_RUNDIR_DEFAULT);
   char path[PATH_MAX];
   char line[16];
   size_t len = strlen(modes[request.mode].name);
-  if (!rundir || !*rundir) rundir = VIGIL_RUNDIR_DEFAULT;
-  if (strlen(rundir) + sizeof "/" VIGIL_FORCE_FLAG > sizeof path) strerr_dief(VIGIL_EXIT_USAGE, "VIGIL_RUNDIR is too long");
-  strcpy(path, rundir);
-  strcat(path, "/" VIGIL_FORCE_FLAG);
+  if (svpath_join(path, rundir, VIGIL_FORCE_FLAG) < 0) strerr_dief(VIGIL_EXIT_USAGE, "VIGIL_RUNDIR is too long");
   memcpy(line, modes[request.mode].name, len);
   line[len++] = '\n';
   if (mkdir(rundir, 0755) < 0 && errno != EEXIST) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", rundir);
