@@ -32,6 +32,19 @@ static char const builtin_log_template[] =
   "# vigil's built-in log/run (no /etc/vigil/log-run): vigil-log makes the dir.\n"
   "exec vigil-log /var/log/" SVINSTALL_NAME_PLACEHOLDER "\n";
 
+/* A container's: the root may be read-only and `docker logs` reads
+   stdout, so each service's lines go there, its name before each. */
+static char const container_log_template[] =
+  "#!/bin/sh\n"
+  "# vigil's log/run in a container: the container's stdout, NAME: before each line.\n"
+  "exec vigil-log -p '" SVINSTALL_NAME_PLACEHOLDER ": ' -\n";
+
+static int in_container(void)
+{
+  char const *role = getenv("VIGIL_ROLE");
+  return role && !strcmp(role, "container");
+}
+
 /* The state of one copy or comparison: where errors go, and the source
    path of the entry at hand, for messages. */
 struct walker {
@@ -169,6 +182,12 @@ int svinstall_template_load(stralloc *out, char const *path, struct svinstall_er
   char fallback[PATH_MAX];
   int required = 1;
   if (!path) path = getenv("VIGIL_LOG_TEMPLATE");
+  out->len = 0;
+  if ((!path || !*path) && in_container()) {
+    if (stralloc_catb(out, container_log_template, sizeof container_log_template - 1)) return 0;
+    set_error(e, VIGIL_EXIT_SYSTEM, "load the log template", "", errno, 0);
+    return -1;
+  }
   if (!path || !*path) {
     char const *confdir = svinstall_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
     if (strlen(confdir) + sizeof "/" SVINSTALL_LOG_TEMPLATE_FILE > sizeof fallback) {
