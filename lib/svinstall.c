@@ -252,10 +252,18 @@ static int copy_bytes(struct walker *w, int from, int to)
   }
 }
 
+/* Root of a user namespace (a rootless container) sees files of ids it
+   has no mapping for as the overflow id, and cannot give them: EINVAL.
+   Such a copy keeps our own owner, as a non-root install does. */
+static int chown_failed(void)
+{
+  return errno != EINVAL;
+}
+
 /* Owner first: chown clears setuid and setgid, so the mode comes after. */
 static int set_owner_mode(struct walker *w, int fd, struct stat const *st)
 {
-  if (w->as_root && fchown(fd, st->st_uid, st->st_gid) < 0) return fail_sys(w, "chown copy of");
+  if (w->as_root && fchown(fd, st->st_uid, st->st_gid) < 0 && chown_failed()) return fail_sys(w, "chown copy of");
   if (fchmod(fd, st->st_mode & MODE_BITS) < 0) return fail_sys(w, "chmod copy of");
   if (w->flags & SVINSTALL_SYNC && fsync(fd) < 0) return fail_sys(w, "sync copy of");
   return 0;
@@ -286,7 +294,7 @@ static int copy_link(struct walker *w, int srcdir, int dstdir, char const *name,
   target[len] = 0;
   if (link_escapes(target, depth)) return fail_input(w, "a relative symlink that leads out of the service dir (make it absolute)");
   if (symlinkat(target, dstdir, name) < 0) return fail_sys(w, "create copy of");
-  if (w->as_root && fchownat(dstdir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0) return fail_sys(w, "chown copy of");
+  if (w->as_root && fchownat(dstdir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 && chown_failed()) return fail_sys(w, "chown copy of");
   return 0;
 }
 
