@@ -681,6 +681,16 @@ static void settle_process(void)
   boot.cmdline = env_or("VIGIL_CMDLINE", DEFAULT_CMDLINE);
 }
 
+/* The PID namespace tells a container: /proc first, where it is missing
+   (a chroot, a bare root). Each table mounts it too, and skips it now. */
+static void mount_proc_early(void)
+{
+  struct stat st;
+  if (!stat("/proc/self/ns/pid", &st)) return;
+  mkdir("/proc", 0555);
+  mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
+}
+
 /* A container's /proc/cmdline is its host's: read only when the role
    does not say container, or a test names the file. A machine's /proc
    may not be mounted yet: then the command line is read after the mounts. */
@@ -699,6 +709,7 @@ int main(int argc, char const *const *argv)
     strerr_dief(VIGIL_EXIT_USAGE, "not PID 1: vigil-init is the system's init (run it as PID 1 of a PID namespace to test it)");
   hold_signals();
   boot.cmdline = env_or("VIGIL_CMDLINE", DEFAULT_CMDLINE);
+  mount_proc_early();
   find_role();
   find_cmd(argc, argv);
   settle_process();
