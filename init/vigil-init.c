@@ -421,49 +421,55 @@ static int run_rcinit(void)
   return -1;
 }
 
+/* NAME's path in the live dir, plus suffix: malloc'd, or 0. */
+static char *live_path(char const *name, char const *suffix)
+{
+  char *path = malloc(strlen(boot.livedir) + 1 + strlen(name) + strlen(suffix) + 1);
+  if (!path) return 0;
+  strcpy(path, boot.livedir);
+  strcat(path, "/");
+  strcat(path, name);
+  strcat(path, suffix);
+  return path;
+}
+
+static int is_dir(char const *path)
+{
+  struct stat st;
+  return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 /* Every service dir of the live dir that is wanted up (no ./down file),
    and its log/ when it has one: what CMD waits for. A null-terminated
-   array on the heap, after room for svwait's options; 0 when out of memory. */
+   array on the heap, after `options` free slots for svwait's argv[0] and
+   options; 0 when the dir cannot be read or memory runs out. The runner
+   execs or exits soon after: nothing here is freed. */
 static char const **services_to_wait_for(unsigned int options, unsigned int *count)
 {
   DIR *dir = opendir(boot.livedir);
-  char const **list;
   size_t room = 16;
+  char const **list = malloc((options + room + 1) * sizeof *list);
   struct dirent *entry;
   *count = 0;
-  if (!dir) return 0;
-  list = malloc((options + room + 1) * sizeof *list);
-  while (list && (entry = readdir(dir))) {
-    char *path, *log;
-    struct stat st;
+  if (!dir || !list) return 0;
+  while ((entry = readdir(dir))) {
+    char *service, *log, *down;
     if (entry->d_name[0] == '.') continue;
-    path = malloc(strlen(boot.livedir) + strlen(entry->d_name) + sizeof "/" "/" SVDIR_LOG);
-    if (!path) break;
-    strcpy(path, boot.livedir);
-    strcat(path, "/");
-    strcat(path, entry->d_name);
-    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) continue;
-    if (options + *count + 2 >= room + options) {
-      char const **bigger;
+    service = live_path(entry->d_name, "");
+    log = live_path(entry->d_name, "/" SVDIR_LOG);
+    down = live_path(entry->d_name, "/" SVDIR_DOWN);
+    if (!service || !log || !down) return 0;
+    if (!is_dir(service)) continue;
+    if (*count + 2 > room) {
       room *= 2;
-      bigger = realloc(list, (options + room + 1) * sizeof *list);
-      if (!bigger) break;
-      list = bigger;
+      list = realloc(list, (options + room + 1) * sizeof *list);
+      if (!list) return 0;
     }
-    log = malloc(strlen(path) + sizeof "/" SVDIR_LOG);
-    if (log) {
-      strcpy(log, path);
-      strcat(log, "/" SVDIR_LOG);
-      if (!stat(log, &st) && S_ISDIR(st.st_mode)) list[options + (*count)++] = log;
-    }
-    strcat(path, "/" SVDIR_DOWN);
-    if (access(path, F_OK) < 0) {
-      path[strlen(path) - sizeof "/" SVDIR_DOWN + 1] = 0;
-      list[options + (*count)++] = path;
-    }
+    if (access(down, F_OK) < 0) list[options + (*count)++] = service;
+    if (is_dir(log)) list[options + (*count)++] = log;
   }
   closedir(dir);
-  if (list) list[options + *count] = 0;
+  list[options + *count] = 0;
   return list;
 }
 
@@ -473,7 +479,7 @@ static int wait_for_services(void)
 {
   enum { OPTIONS = 5 };  /* svwait -R -F -t MS */
   char svwait[PATH_MAX];
-  char ms[UINT_FMT];
+  char ms[UINT_FMT] = "0";
   char const **argv;
   unsigned int count, argc = 0;
   pid_t pid;
