@@ -129,7 +129,7 @@ static_UNITS := $($(static)_UNITS)
 static_HELPERS := $($(static)_HELPERS)
 ALL := $(static_BINS) $(if $(filter musl,$(LIBC)),execline)
 
-.PHONY: all check check-plain check-asan install clean deps test-deps bench execline
+.PHONY: all check check-plain check-asan install clean deps test-deps bench bench-container container-image execline
 .SECONDARY:
 
 all: $(ALL)
@@ -209,6 +209,14 @@ bench: $(musl_BINS) $(glibc_BINS) $(BENCH_BINS)
 	VIGIL_BIN=$(CURDIR)/$(musl_DIR)/bin VIGIL_BIN_GLIBC=$(CURDIR)/$(glibc_DIR)/bin \
 	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers \
 	BENCH_BIN=$(CURDIR)/$(BUILD)/bench QUICK=$(QUICK) sh bench/run
+
+# build/container/: Dockerfile and vigil-rootfs.tar, for podman build or docker build.
+container-image: $(static_BINS)
+	sh rootfs/container/mkimage $(BUILD)/container $(static_DIR)/bin
+
+# vigil as a container's PID 1 beside tini, catatonit and dumb-init (root).
+bench-container: $(musl_BINS)
+	VIGIL_BIN=$(CURDIR)/$(musl_DIR)/bin ROUNDS=$(or $(ROUNDS),5) sh bench/container
 
 clean:
 	rm -rf $(BUILD)

@@ -20,10 +20,11 @@
 #include "linux-syscall.h"
 #include "procstat.h"
 #include "svcontrol.h"
+#include "svdir.h"
 #include "svpaths.h"
 #include "svstatus.h"
 
-#define USAGE "svwait [ -u | -U | -d | -D ] [ -t MS ] DIR..."
+#define USAGE "svwait [ -u | -U | -R | -d | -D ] [ -F ] [ -t MS ] DIR..."
 /* Room for a burst of inotify events; more are read on the next round. */
 #define EVENT_BUFFER_SIZE 4096
 
@@ -32,16 +33,29 @@ char const *PROG = "svwait";
 enum goal {
   GOAL_UP,        /* -u: ./run is running */
   GOAL_READY,     /* -U: running and has signalled readiness */
+  GOAL_SETTLED,   /* -R: -U where DIR has notification-fd, -u elsewhere */
   GOAL_DOWN,      /* -d: ./run is not running */
   GOAL_FINISHED   /* -D: not running, and ./finish is done too */
 };
 
-static int reached(struct svstatus const *status, enum goal goal)
+/* -F: exit as soon as a DIR cannot start. */
+static int fail_fast;
+
+/* goal GOAL_SETTLED: does DIR signal readiness? */
+static int ready_expected(int dirfd, enum goal goal)
+{
+  return goal == GOAL_READY || (goal == GOAL_SETTLED && svdir_exists(dirfd, SVDIR_NOTIFICATION_FD));
+}
+
+static int reached(struct svstatus const *status, enum goal goal, int dirfd)
 {
   switch (goal) {
     case GOAL_UP: return status->state == SVSTATUS_RUN;
     /* A daemontools or runit supervisor knows nothing of readiness: up is all it can say. */
-    case GOAL_READY: return status->state == SVSTATUS_RUN && (status->ready || status->format != SVSTATUS_FORMAT_VIGIL);
+    case GOAL_READY:
+    case GOAL_SETTLED:
+      return status->state == SVSTATUS_RUN
+        && (!ready_expected(dirfd, goal) || status->ready || status->format != SVSTATUS_FORMAT_VIGIL);
     case GOAL_DOWN: return status->state != SVSTATUS_RUN;
     case GOAL_FINISHED: return status->state == SVSTATUS_DOWN;
   }
@@ -97,18 +111,42 @@ static void correct_stale(char const *dir, struct svstatus *status, int *pidfd)
   if (!run_still_there(status, pidfd)) status->state = SVSTATUS_DOWN;
 }
 
+/* Why a service the supervisor will not start again by itself is down:
+   0 when it may still come up. */
+static char const *cannot_start(struct svstatus const *status)
+{
+  if (status->state == SVSTATUS_RUN) return 0;
+  switch (status->reason) {
+    case SVSTATUS_REASON_RUN_MISSING: return "./run is missing";
+    case SVSTATUS_REASON_RUN_NOT_EXECUTABLE: return "./run is not an executable file";
+    case SVSTATUS_REASON_FINISH_SAID_STOP: return "./finish exited 125: do not restart";
+    case SVSTATUS_REASON_NONE:
+    case SVSTATUS_REASON_SPAWN_FAILED:    /* out of processes: the supervisor retries */
+    case SVSTATUS_REASON_THROTTLED:
+      return 0;
+  }
+  return 0;
+}
+
 /* *pidfd gets the pidfd of an unsupervised run, when the answer hangs on it
    (a dir not in the goal yet). */
 static int dir_reached(char const *dir, enum goal goal, int *pidfd)
 {
   struct svstatus status;
-  int r, dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int r, in_goal, dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char const *why;
   if (dirfd < 0) return 0;
   r = svstatus_read(dirfd, &status);
-  close(dirfd);
-  if (r <= 0) return 0;
+  if (r <= 0) {
+    close(dirfd);
+    return 0;
+  }
   correct_stale(dir, &status, pidfd);
-  if (!reached(&status, goal)) return 0;
+  in_goal = reached(&status, goal, dirfd);
+  close(dirfd);
+  why = fail_fast && goal != GOAL_DOWN && goal != GOAL_FINISHED ? cannot_start(&status) : 0;
+  if (why) strerr_dief(VIGIL_EXIT_CANNOT_START, dir, " cannot start: ", why);
+  if (!in_goal) return 0;
   if (*pidfd >= 0) close(*pidfd);
   *pidfd = -1;
   return 1;
@@ -136,11 +174,13 @@ static enum goal parse_options(int argc, char const *const *argv, unsigned int *
   enum goal goal = GOAL_UP;
   subgetopt l = SUBGETOPT_ZERO;
   for (;;) {
-    int opt = subgetopt_r(argc, argv, "uUdDt:", &l);
+    int opt = subgetopt_r(argc, argv, "uURdDFt:", &l);
     if (opt == -1) break;
     switch (opt) {
       case 'u': goal = GOAL_UP; break;
       case 'U': goal = GOAL_READY; break;
+      case 'R': goal = GOAL_SETTLED; break;
+      case 'F': fail_fast = 1; break;
       case 'd': goal = GOAL_DOWN; break;
       case 'D': goal = GOAL_FINISHED; break;
       case 't': if (!uint0_scan(l.arg, timeout_ms)) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE); break;

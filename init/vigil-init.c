@@ -1,5 +1,7 @@
-/* vigil-init: PID 1 at boot. Mounts the API filesystems, populates the live
-   service dir, forks the rc.init runner, and execs vigil-scan. */
+/* vigil-init: PID 1 at boot or of a container. Mounts the API filesystems,
+   populates the live service dir, forks the rc.init runner (and the main
+   command's), and execs vigil-scan. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,9 +21,10 @@
 #include "exitcode.h"
 #include "findprog.h"
 #include "spawn.h"
+#include "svdir.h"
 #include "svpaths.h"
 
-#define USAGE "vigil-init"
+#define USAGE "vigil-init [ -- ] [ CMD [ ARG... ] ]"
 
 /* Every default a distro or a test may change through the environment. */
 #define DEFAULT_LIVEDIR "/run/service"
@@ -36,6 +39,16 @@
 #define BOOT_ATTEMPT_VAR "VIGIL_BOOT_ATTEMPT"
 /* One line saying why a rescue shell runs: long enough for a path and an error. */
 #define WHY_MAX 512
+/* A container's stop: Docker, podman and Kubernetes send SIGKILL 10 s
+   after SIGTERM; services are killed 2 s before that, so that the
+   loggers still drain and vigil exits with the main command's code. */
+#define CONTAINER_STOP_DEADLINE_MS 8000
+/* The initial PID namespace's inode number (PROC_PID_INIT_INO): PID 1 in
+   any other namespace is a container's. */
+#define INITIAL_PID_NAMESPACE_INODE 0xEFFFFFFCU
+/* What CMD's runner exits with when CMD cannot run: the shell's codes. */
+#define EXIT_CMD_NOT_FOUND 127
+#define EXIT_CMD_NOT_EXECUTABLE 126
 
 char const *PROG = "vigil-init";
 
@@ -50,6 +63,15 @@ struct boot_mount {
   unsigned long flags;
   char const *data;
   enum mount_need need;
+};
+
+/* A container's runtime gave it /dev (and often /proc and /run): it
+   mounts only what may be missing, each skipped quietly when denied.
+   /run a fresh tmpfs where it may: nothing of a previous run lingers
+   there, and it is writable on a read-only root. */
+static struct boot_mount const container_mounts[] = {
+  { "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, MOUNT_OPTIONAL },
+  { "/run", "tmpfs", "run", MS_NOSUID | MS_NODEV, "mode=0755", MOUNT_OPTIONAL },
 };
 
 /* Parents before children: /dev before /dev/pts. gid=5 is the tty group
@@ -67,6 +89,10 @@ static struct boot_mount const boot_mounts[] = {
    ctrl-alt-del (SIGINT) or shutdown request waits for the scanner's trap. */
 static int const held_signals[] = { SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGPWR };
 
+/* What the scanner forwards to the main command (vigil-scan -m): before
+   CMD runs, its runner drops them instead of dying of them. */
+static int const forwarded_signals[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
 enum rescue_reason { RESCUE_ASKED, RESCUE_FAILED, RESCUE_RCINIT };
 
 static struct {
@@ -75,11 +101,15 @@ static struct {
   char const *livedir;
   char const *cmdline;
   int rescue_asked;
+  int cmdline_read;
   char kill_deadline_ms[UINT_FMT];
   char const *role;             /* the scanner's -r, or 0: it tells from its pid namespace */
   unsigned int attempt;
   char why[WHY_MAX];
   char const *const *argv;
+  int container;                /* PID 1 of a container: no console, no reboot(2), no rescue shell */
+  char const *const *cmd;       /* the main command, or 0 */
+  unsigned int cmd_wait_ms;     /* 0: CMD waits for the services with no timeout */
 } boot;
 
 /* boot.why = a + b + c (+ ": " + strerror(error) when error), truncated. */
@@ -189,6 +219,8 @@ static void __attribute__((noreturn)) boot_failed(void)
   char next[UINT_FMT];
   int status;
   strerr_warn(PROG, ": fatal: ", boot.why);
+  /* A container has no one at a console: it ends, and its runtime says so. */
+  if (boot.container) _exit(VIGIL_EXIT_SYSTEM);
   status = run_rescue(RESCUE_FAILED);
   if (status < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == VIGIL_EXIT_SYSTEM)) reap_forever();
   next[uint_fmt(next, boot.attempt)] = 0;
@@ -221,8 +253,10 @@ static int is_mounted(char const *target)
 
 static void mount_api_filesystems(void)
 {
-  for (size_t i = 0; i < sizeof boot_mounts / sizeof boot_mounts[0]; i++) {
-    struct boot_mount const *m = &boot_mounts[i];
+  struct boot_mount const *table = boot.container ? container_mounts : boot_mounts;
+  size_t count = boot.container ? sizeof container_mounts / sizeof container_mounts[0] : sizeof boot_mounts / sizeof boot_mounts[0];
+  for (size_t i = 0; i < count; i++) {
+    struct boot_mount const *m = &table[i];
     if (is_mounted(m->target)) continue;
     /* /dev/pts and /dev/shm live on the fresh /dev; any failure shows in the mount. */
     mkdir(m->target, 0755);
@@ -241,13 +275,14 @@ static void mount_api_filesystems(void)
 }
 
 /* fds 0-2 on the console when the kernel left them closed; /dev/null if
-   there is no console, so nothing of ours ever lands on 0-2. */
+   there is no console (or in a container, whose runtime gave it the fds
+   it meant to), so nothing of ours ever lands on 0-2. */
 static void console_fds(void)
 {
   for (int fd = 0; fd < 3; fd++) {
-    int opened;
+    int opened = -1;
     if (fcntl(fd, F_GETFD) >= 0) continue;
-    opened = open("/dev/console", O_RDWR | O_NOCTTY);
+    if (!boot.container) opened = open("/dev/console", O_RDWR | O_NOCTTY);
     if (opened < 0) opened = open("/dev/null", O_RDWR);
     if (opened >= 0 && opened != fd) {
       dup2(opened, fd);
@@ -302,6 +337,7 @@ static void read_cmdline(void)
   if (fd >= 0) {
     len = read(fd, line, sizeof line - 1);
     close(fd);
+    boot.cmdline_read = 1;
   }
   if (len < 0) len = 0;
   line[len] = 0;
@@ -316,7 +352,9 @@ static void populate(void)
   pid_t pid;
   int status, error;
   if (mkdir(boot.livedir, 0755) < 0 && errno != EEXIST) {
-    set_why("unable to create ", boot.livedir, "", errno);
+    set_why("unable to create ", boot.livedir,
+            boot.container ? " (nothing writable for the live dir: give the container a writable /run, e.g. docker run --tmpfs /run, or set VIGIL_LIVEDIR)" : "",
+            errno);
     boot_failed();
   }
   argv[0] = findprog("vigil-populate", "VIGIL_POPULATE", path);
@@ -331,8 +369,13 @@ static void populate(void)
   }
   status = wait_for(pid);
   /* 100: some service dirs were refused (each said why) and the others
-     installed: a machine with one broken package still boots. */
+     installed: a machine with one broken package still boots. A
+     container is built whole: one that cannot start stops it. */
   if (status > 0 && WIFEXITED(status) && WEXITSTATUS(status) == VIGIL_EXIT_USAGE) {
+    if (boot.container) {
+      set_why("some services of ", boot.rcdir, " cannot start (vigil-populate said why, above): the container does not start", 0);
+      boot_failed();
+    }
     strerr_warnw("some services of ", boot.rcdir, " were not installed: booting without them");
     return;
   }
@@ -345,48 +388,189 @@ static void populate(void)
   }
 }
 
-/* The rc.init runner, a child that outlives our exec into the scanner:
-   it waits until the scanner says its first scan has started every
-   supervisor, then runs rc.init once. EOF without a newline: the scanner
-   never came up, and rc.init is not run. */
-static void __attribute__((noreturn)) rcinit_runner(int notify)
+/* rc.init once, if it exists. Returns 0, or -1 with boot.why set. */
+static int run_rcinit(void)
 {
   char path[PATH_MAX];
   char const *argv[2] = { path, 0 };
-  char byte = 0;
+  char code[UINT_FMT];
   pid_t pid;
   int status, error;
+  if (strlen(boot.confdir) + sizeof "/rc.init" > sizeof path) {
+    set_why("unable to run ", boot.confdir, "/rc.init", ENAMETOOLONG);
+    return -1;
+  }
+  strcpy(path, boot.confdir);
+  strcat(path, "/rc.init");
+  if (access(path, F_OK) < 0 && errno == ENOENT) return 0;
+  error = spawn_clean(argv, 0, 0, &pid);
+  if (error) {
+    set_why("unable to run ", path, "", error);
+    return -1;
+  }
+  if (waitpid(pid, &status, 0) < 0) _exit(VIGIL_EXIT_SYSTEM);
+  if (WIFEXITED(status) && !WEXITSTATUS(status)) return 0;
+  code[uint_fmt(code, WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status))] = 0;
+  set_why(path, WIFSIGNALED(status) ? " was killed by signal " : " failed with exit code ", code, 0);
+  return -1;
+}
+
+/* NAME's path in the live dir, plus suffix: malloc'd, or 0. */
+static char *live_path(char const *name, char const *suffix)
+{
+  char *path = malloc(strlen(boot.livedir) + 1 + strlen(name) + strlen(suffix) + 1);
+  if (!path) return 0;
+  strcpy(path, boot.livedir);
+  strcat(path, "/");
+  strcat(path, name);
+  strcat(path, suffix);
+  return path;
+}
+
+static int is_dir(char const *path)
+{
+  struct stat st;
+  return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Every service dir of the live dir that is wanted up (no ./down file),
+   and its log/ when it has one: what CMD waits for. A null-terminated
+   array on the heap, after `options` free slots for svwait's argv[0] and
+   options; 0 when the dir cannot be read or memory runs out. The runner
+   execs or exits soon after: nothing here is freed. */
+static char const **services_to_wait_for(unsigned int options, unsigned int *count)
+{
+  DIR *dir = opendir(boot.livedir);
+  size_t room = 16;
+  char const **list = malloc((options + room + 1) * sizeof *list);
+  struct dirent *entry;
+  *count = 0;
+  if (!dir || !list) return 0;
+  while ((entry = readdir(dir))) {
+    char *service, *log, *down;
+    if (entry->d_name[0] == '.') continue;
+    service = live_path(entry->d_name, "");
+    log = live_path(entry->d_name, "/" SVDIR_LOG);
+    down = live_path(entry->d_name, "/" SVDIR_DOWN);
+    if (!service || !log || !down) return 0;
+    if (!is_dir(service)) continue;
+    if (*count + 2 > room) {
+      room *= 2;
+      list = realloc(list, (options + room + 1) * sizeof *list);
+      if (!list) return 0;
+    }
+    if (access(down, F_OK) < 0) list[options + (*count)++] = service;
+    if (is_dir(log)) list[options + (*count)++] = log;
+  }
+  closedir(dir);
+  list[options + *count] = 0;
+  return list;
+}
+
+/* Until every service is up, and ready where it signals readiness:
+   svwait -R -F. Returns 0, or the code CMD's runner exits with. */
+static int wait_for_services(void)
+{
+  enum { OPTIONS = 5 };  /* svwait -R -F -t MS */
+  char svwait[PATH_MAX];
+  char ms[UINT_FMT] = "0";
+  char const **argv;
+  unsigned int count, argc = 0;
+  pid_t pid;
+  int status, error;
+  argv = services_to_wait_for(OPTIONS, &count);
+  if (!argv) {
+    strerr_warnwusys("list the services of ", boot.livedir);
+    return VIGIL_EXIT_SYSTEM;
+  }
+  if (!count) return 0;
+  if (!findprog("svwait", "VIGIL_SVWAIT", svwait)) {
+    strerr_warnw("unable to find svwait beside vigil-init or in PATH");
+    return VIGIL_EXIT_SYSTEM;
+  }
+  argv[argc++] = svwait;
+  argv[argc++] = "-R";
+  argv[argc++] = "-F";
+  if (boot.cmd_wait_ms) {
+    ms[uint_fmt(ms, boot.cmd_wait_ms)] = 0;
+    argv[argc++] = "-t";
+    argv[argc++] = ms;
+  }
+  /* The dirs follow the options: close the gap the unused -t left. */
+  memmove(argv + argc, argv + OPTIONS, (count + 1) * sizeof *argv);
+  error = spawn_clean(argv, 0, 0, &pid);
+  if (error) {
+    strerr_warnw("unable to run ", svwait, ": ", strerror(error));
+    return VIGIL_EXIT_SYSTEM;
+  }
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return VIGIL_EXIT_SYSTEM;
+  if (WIFEXITED(status) && !WEXITSTATUS(status)) return 0;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == VIGIL_EXIT_TIMEOUT) {
+    strerr_warn(PROG, ": fatal: the services were not ready within ", ms, " ms (VIGIL_CMD_WAIT_MS): not running ", boot.cmd[0]);
+    return VIGIL_EXIT_TIMEOUT;
+  }
+  strerr_warn(PROG, ": fatal: a service cannot start (svwait said why, above): not running ", boot.cmd[0]);
+  return VIGIL_EXIT_SYSTEM;
+}
+
+static void drop_signal(int sig)
+{
+  (void)sig;
+}
+
+/* Before CMD runs, what is forwarded to it is dropped, not fatal. exec
+   gives CMD the default action back (a caught signal is reset). */
+static void drop_forwarded_signals(void)
+{
+  struct sigaction drop = { .sa_handler = drop_signal };
+  sigemptyset(&drop.sa_mask);
+  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
+    sigaction(forwarded_signals[i], &drop, 0);
+}
+
+static void __attribute__((noreturn)) exec_cmd(void)
+{
+  execvp(boot.cmd[0], (char *const *)boot.cmd);
+  strerr_warnwusys("run ", boot.cmd[0]);
+  _exit(errno == ENOENT ? EXIT_CMD_NOT_FOUND : EXIT_CMD_NOT_EXECUTABLE);
+}
+
+/* The runner, a child that outlives our exec into the scanner: it waits
+   until the scanner says its first scan has started every supervisor,
+   runs rc.init once, then (with a main command) waits for the services
+   and becomes CMD. EOF without a newline: the scanner never came up. */
+static void __attribute__((noreturn)) run_runner(int notify)
+{
+  char byte = 0;
+  int code;
+  if (boot.cmd) drop_forwarded_signals();
   unblock_all_signals();
   while (byte != '\n') {
     ssize_t r = read(notify, &byte, 1);
-    if (!r) _exit(VIGIL_EXIT_OK);
+    if (!r) _exit(boot.cmd ? VIGIL_EXIT_SYSTEM : VIGIL_EXIT_OK);
     if (r < 0 && errno != EINTR) _exit(VIGIL_EXIT_SYSTEM);
   }
   close(notify);
-  if (strlen(boot.confdir) + sizeof "/rc.init" > sizeof path) _exit(VIGIL_EXIT_SYSTEM);
-  strcpy(path, boot.confdir);
-  strcat(path, "/rc.init");
-  if (access(path, F_OK) < 0 && errno == ENOENT) _exit(VIGIL_EXIT_OK);
-  error = spawn_clean(argv, 0, 0, &pid);
-  if (error) set_why("unable to run ", path, "", error);
-  else {
-    char code[UINT_FMT];
-    if (waitpid(pid, &status, 0) < 0) _exit(VIGIL_EXIT_SYSTEM);
-    if (WIFEXITED(status) && !WEXITSTATUS(status)) _exit(VIGIL_EXIT_OK);
-    code[uint_fmt(code, WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status))] = 0;
-    set_why(path, WIFSIGNALED(status) ? " was killed by signal " : " failed with exit code ", code, 0);
+  if (run_rcinit() < 0) {
+    strerr_warn(PROG, ": fatal: ", boot.why);
+    if (boot.container) _exit(VIGIL_EXIT_SYSTEM);
+    banner(RESCUE_RCINIT);
+    exec_rescue();
   }
-  strerr_warn(PROG, ": fatal: ", boot.why);
-  banner(RESCUE_RCINIT);
-  exec_rescue();
+  if (!boot.cmd) _exit(VIGIL_EXIT_OK);
+  code = wait_for_services();
+  if (code) _exit(code);
+  exec_cmd();
 }
 
-/* Forks the rc.init runner, then becomes the scanner. */
+/* Forks the runner, then becomes the scanner. */
 static void __attribute__((noreturn)) exec_scanner(void)
 {
   char path[PATH_MAX];
   char fd_text[UINT_FMT];
-  char const *argv[9];
+  char pid_text[PID_FMT];
+  char const *argv[11];
   unsigned int argc = 0;
   int notify[2];
   pid_t runner;
@@ -409,7 +593,7 @@ static void __attribute__((noreturn)) exec_scanner(void)
   }
   if (!runner) {
     close(notify[1]);
-    rcinit_runner(notify[0]);
+    run_runner(notify[0]);
   }
   close(notify[0]);
   fd_text[uint_fmt(fd_text, notify[1])] = 0;
@@ -424,6 +608,11 @@ static void __attribute__((noreturn)) exec_scanner(void)
     argv[argc++] = "-r";
     argv[argc++] = boot.role;
   }
+  if (boot.cmd) {
+    pid_text[pid_fmt(pid_text, runner)] = 0;
+    argv[argc++] = "-m";
+    argv[argc++] = pid_text;
+  }
   argv[argc++] = boot.livedir;
   argv[argc] = 0;
   execv(scanner, (char *const *)argv);
@@ -433,11 +622,56 @@ static void __attribute__((noreturn)) exec_scanner(void)
   boot_failed();
 }
 
+/* VIGIL_ROLE, else the PID namespace: is PID 1 a container's? */
+static int in_container(void)
+{
+  struct stat st;
+  if (boot.role) return !strcmp(boot.role, "container");
+  return !stat("/proc/self/ns/pid", &st) && st.st_ino != INITIAL_PID_NAMESPACE_INODE;
+}
+
+/* An environment variable holding milliseconds; fallback when unset. */
+static unsigned int env_ms(char const *name, unsigned int fallback)
+{
+  char const *value = getenv(name);
+  unsigned int ms;
+  if (!value || !*value) return fallback;
+  if (uint0_scan(value, &ms)) return ms;
+  strerr_warnw("ignoring ", name, "=", value, ": not a number of milliseconds");
+  return fallback;
+}
+
+/* A container: the role said to the scanner and, through the
+   environment, to vigil-populate (its log template) and the services;
+   the stop deadline that fits the runtime's grace; CMD's wait. */
+static void settle_container(void)
+{
+  unsigned int deadline = env_ms("VIGIL_STOP_DEADLINE_MS", CONTAINER_STOP_DEADLINE_MS);
+  boot.role = "container";
+  setenv("VIGIL_ROLE", "container", 1);
+  if (!boot.kill_deadline_ms[0]) boot.kill_deadline_ms[uint_fmt(boot.kill_deadline_ms, deadline)] = 0;
+  boot.cmd_wait_ms = env_ms("VIGIL_CMD_WAIT_MS", 0);
+}
+
+/* The main command: what follows "--"; in a container, any arguments
+   (an image's ENTRYPOINT ["vigil-init"] gets CMD as they are). On a
+   machine, the other words are the kernel's leftovers and are ignored. */
+static void find_cmd(int argc, char const *const *argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--")) {
+      if (i + 1 < argc) boot.cmd = argv + i + 1;
+      return;
+    }
+  if (boot.container && argc > 1) boot.cmd = argv + 1;
+}
+
 static void settle_process(void)
 {
   char const *attempt = getenv(BOOT_ATTEMPT_VAR);
   umask(022);
-  if (chdir("/") < 0) strerr_warnwusys("chdir to /");
+  /* A container's CMD runs where its image said (WORKDIR). */
+  if (!boot.container && chdir("/") < 0) strerr_warnwusys("chdir to /");
   setenv("PATH", DEFAULT_PATH, 0);
   boot.attempt = 1;
   if (attempt) uint_scan(attempt, &boot.attempt);
@@ -445,25 +679,47 @@ static void settle_process(void)
   boot.rcdir = svpath_env_dir("VIGIL_RCDIR", VIGIL_RCDIR_DEFAULT);
   boot.livedir = svpath_env_dir("VIGIL_LIVEDIR", DEFAULT_LIVEDIR);
   boot.cmdline = svpath_env_dir("VIGIL_CMDLINE", DEFAULT_CMDLINE);
+}
+
+/* The PID namespace tells a container: /proc first, where it is missing
+   (a chroot, a bare root). Each table mounts it too, and skips it now. */
+static void mount_proc_early(void)
+{
+  struct stat st;
+  if (!stat("/proc/self/ns/pid", &st)) return;
+  mkdir("/proc", 0555);
+  mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
+}
+
+/* A container's /proc/cmdline is its host's: read only when the role
+   does not say container, or a test names the file. A machine's /proc
+   may not be mounted yet: then the command line is read after the mounts. */
+static void find_role(void)
+{
   if (getenv("VIGIL_ROLE") && *getenv("VIGIL_ROLE")) set_role(getenv("VIGIL_ROLE"));
+  if (!in_container() || getenv("VIGIL_CMDLINE")) read_cmdline();
+  boot.container = in_container();
+  if (boot.container) settle_container();
 }
 
 int main(int argc, char const *const *argv)
 {
-  /* Arguments are ignored: the kernel passes init the command line's
-     words it does not know, and those are read from /proc/cmdline. */
   boot.argv = argv;
   if (getpid() != 1)
     strerr_dief(VIGIL_EXIT_USAGE, "not PID 1: vigil-init is the system's init (run it as PID 1 of a PID namespace to test it)");
   hold_signals();
+  boot.cmdline = svpath_env_dir("VIGIL_CMDLINE", DEFAULT_CMDLINE);
+  mount_proc_early();
+  find_role();
+  find_cmd(argc, argv);
   settle_process();
   console_fds();
   mount_api_filesystems();
   console_fds();
   /* Only the initial namespace's init may: elsewhere a harmless EINVAL. */
-  reboot(RB_DISABLE_CAD);
-  read_cmdline();
-  if (boot.rescue_asked) {
+  if (!boot.container) reboot(RB_DISABLE_CAD);
+  if (!boot.container && !boot.cmdline_read) read_cmdline();
+  if (boot.rescue_asked && !boot.container) {
     set_why("the kernel command line asked for it", "", "", 0);
     run_rescue(RESCUE_ASKED);
   }

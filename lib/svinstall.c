@@ -32,6 +32,19 @@ static char const builtin_log_template[] =
   "# vigil's built-in log/run (no /etc/vigil/log-run): vigil-log makes the dir.\n"
   "exec vigil-log /var/log/" SVINSTALL_NAME_PLACEHOLDER "\n";
 
+/* A container's: the root may be read-only and `docker logs` reads
+   stdout, so each service's lines go there, its name before each. */
+static char const container_log_template[] =
+  "#!/bin/sh\n"
+  "# vigil's log/run in a container: the container's stdout, NAME: before each line.\n"
+  "exec vigil-log -p '" SVINSTALL_NAME_PLACEHOLDER ": ' -\n";
+
+static int in_container(void)
+{
+  char const *role = getenv("VIGIL_ROLE");
+  return role && !strcmp(role, "container");
+}
+
 /* The state of one copy or comparison: where errors go, and the source
    path of the entry at hand, for messages. */
 struct walker {
@@ -163,6 +176,12 @@ int svinstall_template_load(stralloc *out, char const *path, struct svinstall_er
   char fallback[PATH_MAX];
   int required = 1;
   if (!path) path = getenv("VIGIL_LOG_TEMPLATE");
+  out->len = 0;
+  if ((!path || !*path) && in_container()) {
+    if (stralloc_catb(out, container_log_template, sizeof container_log_template - 1)) return 0;
+    set_error(e, VIGIL_EXIT_SYSTEM, "load the log template", "", errno, 0);
+    return -1;
+  }
   if (!path || !*path) {
     char const *confdir = svpath_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT);
     if (strlen(confdir) + sizeof "/" SVINSTALL_LOG_TEMPLATE_FILE > sizeof fallback) {
@@ -227,10 +246,18 @@ static int copy_bytes(struct walker *w, int from, int to)
   }
 }
 
+/* Root of a user namespace (a rootless container) sees files of ids it
+   has no mapping for as the overflow id, and cannot give them: EINVAL.
+   Such a copy keeps our own owner, as a non-root install does. */
+static int chown_failed(void)
+{
+  return errno != EINVAL;
+}
+
 /* Owner first: chown clears setuid and setgid, so the mode comes after. */
 static int set_owner_mode(struct walker *w, int fd, struct stat const *st)
 {
-  if (w->as_root && fchown(fd, st->st_uid, st->st_gid) < 0) return fail_sys(w, "chown copy of");
+  if (w->as_root && fchown(fd, st->st_uid, st->st_gid) < 0 && chown_failed()) return fail_sys(w, "chown copy of");
   if (fchmod(fd, st->st_mode & MODE_BITS) < 0) return fail_sys(w, "chmod copy of");
   if (w->flags & SVINSTALL_SYNC && fsync(fd) < 0) return fail_sys(w, "sync copy of");
   return 0;
@@ -261,7 +288,7 @@ static int copy_link(struct walker *w, int srcdir, int dstdir, char const *name,
   target[len] = 0;
   if (link_escapes(target, depth)) return fail_input(w, "a relative symlink that leads out of the service dir (make it absolute)");
   if (symlinkat(target, dstdir, name) < 0) return fail_sys(w, "create copy of");
-  if (w->as_root && fchownat(dstdir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0) return fail_sys(w, "chown copy of");
+  if (w->as_root && fchownat(dstdir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 && chown_failed()) return fail_sys(w, "chown copy of");
   return 0;
 }
 

@@ -51,7 +51,9 @@ int svinstall_name_valid(char const *name);
 
 
 /* Load the log/run template into out: path if not NULL (it must exist),
-   else $VIGIL_LOG_TEMPLATE (must exist), else $VIGIL_CONFDIR/log-run
+   else $VIGIL_LOG_TEMPLATE (must exist), else in a container
+   ($VIGIL_ROLE=container) the built-in stdout one (vigil-log -p 'NAME: ' -),
+   else $VIGIL_CONFDIR/log-run
    (default /etc/vigil/log-run), else the built-in default when that is
    absent. Returns 0, or -1 with *e filled. */
 int svinstall_template_load(stralloc *out, char const *path, struct svinstall_error *e);

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,12 @@ int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigne
   log->max_size = max_size;
   log->keep = keep;
   log->buffered = 0;
+  if (!strcmp(path, LOGDIR_STDOUT)) {
+    log->dirfd = -1;
+    log->current_fd = 1;
+    log->max_size = UINT64_MAX;
+    return 0;
+  }
   if (mkdirs(AT_FDCWD, path, 0755) < 0) return -1;
   log->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (log->dirfd < 0) return -1;
@@ -170,7 +177,7 @@ int logdir_rotate(struct logdir *log)
 {
   char name[ARCHIVE_NAME_LEN + 1];
   if (logdir_flush(log) < 0) return -1;
-  if (!log->current_size) return 0;
+  if (!log->current_size || log->dirfd < 0) return 0;
   if (log->unprocessed) {
     errno = EBUSY;
     return -1;
@@ -245,6 +252,7 @@ int logdir_make_room(struct logdir *log, size_t len)
 {
   if (log->current_fd < 0 && open_current(log) < 0) return -1;
   if (log->current_size + log->buffered + len > log->max_size && logdir_rotate(log) < 0) return -1;
+  if (log->dirfd < 0 && log->buffered + len > PIPE_BUF && logdir_flush(log) < 0) return -1;
   if (log->buffered + len > sizeof log->buffer && logdir_flush(log) < 0) return -1;
   return 0;
 }

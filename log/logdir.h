@@ -16,7 +16,7 @@ struct logdir {
   char const *path;         /* for messages */
   char const *processor;    /* -r: shell command run on each rotated file, or 0 */
   int unprocessed;          /* `previous` waits for the processor */
-  int dirfd;
+  int dirfd;                /* -1: LOGDIR_STDOUT */
   int current_fd;
   uint64_t current_size;    /* bytes in current, written */
   uint64_t max_size;        /* -s: rotate before current would exceed this */
@@ -26,8 +26,14 @@ struct logdir {
   char buffer[LOGDIR_BUFFER_SIZE];
 };
 
+/* LOGDIR "-": stdout, no rotation, no lock; each write holds whole
+   lines and at most PIPE_BUF bytes (but for a longer line), so that the
+   loggers sharing a container's stdout never cut into each other's lines. */
+#define LOGDIR_STDOUT "-"
+
 /* Make LOGDIR (and parents) if missing, lock it, open current for
    appending; with a processor, note a `previous` left unprocessed.
+   LOGDIR_STDOUT: stdout as current, and nothing else.
    Returns 0, 1 if another logger holds the lock, or -1 (errno). */
 int logdir_open(struct logdir *log, char const *path, uint64_t max_size, unsigned int keep);
 

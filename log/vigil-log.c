@@ -353,6 +353,7 @@ int main(int argc, char const *const *argv)
     if (size < stamp + g.prefix_len + g.line_max + 1)
       strerr_dief(VIGIL_EXIT_USAGE, "-s must hold at least one longest line (-l) with its stamp and prefix");
   }
+  if (g.log.processor && !strcmp(dir, LOGDIR_STDOUT)) strerr_dief(VIGIL_EXIT_USAGE, "-r needs a LOGDIR: stdout is never rotated");
   switch (logdir_open(&g.log, dir, size, keep)) {
     case 1: strerr_dief(VIGIL_EXIT_SYSTEM, "unable to lock ", dir, ": another logger runs on it");
     case -1: strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir);

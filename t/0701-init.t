@@ -49,9 +49,11 @@ SCAN
 }
 
 # boot NAME: vigil-init of kit NAME as PID 1 of new namespaces, console in $T/NAME/console.
+# VIGIL_ROLE=machine: PID 1 of a PID namespace is a container's otherwise
+# (t/08xx), and these are a machine's boot steps.
 boot() {
   local k=$T/$1
-  start env VIGIL_CONFDIR="$k/conf" VIGIL_RCDIR="$k/rc" VIGIL_LIVEDIR="$k/live" VIGIL_CMDLINE="$k/cmdline" \
+  start env VIGIL_ROLE=machine VIGIL_CONFDIR="$k/conf" VIGIL_RCDIR="$k/rc" VIGIL_LIVEDIR="$k/live" VIGIL_CMDLINE="$k/cmdline" \
     unshare --kill-child -fpm --mount-proc "$k/bin/vigil-init" > "$k/console" 2>&1
 }
 log_has() { grep -q -- "$2" "$T/$1/log" 2>/dev/null; }
@@ -77,7 +79,7 @@ ok "boot: rc.init runs after the scanner's notice" wait_until 20 log_has ok '^rc
 ok "boot: the runner exits after rc.init" wait_until 20 log_has ok 'runner gone'
 is "$(sed -n 1p "$T/ok/log")" "populate $T/ok/rc $T/ok/live" "boot: vigil-populate RCDIR LIVEDIR first"
 ok "boot: the live dir is made" [ -d "$T/ok/live" ]
-like "$(sed -n 2p "$T/ok/log")" "^scan -d [0-9]+ -k 3000 $T/ok/live pid=1 " "boot: exec vigil-scan -d FD -k MS LIVEDIR, as PID 1 (vigil.timeout=3)"
+like "$(sed -n 2p "$T/ok/log")" "^scan -d [0-9]+ -k 3000 -r machine $T/ok/live pid=1 " "boot: exec vigil-scan -d FD -k MS -r machine LIVEDIR, as PID 1 (vigil.timeout=3)"
 # INT(2) USR1(10) USR2(12) TERM(15) PWR(30) held across the exec
 like "$(sed -n 2p "$T/ok/log")" "SigBlk:0000000020004a02$" "boot: INT, TERM, USR1, USR2, PWR stay blocked for the scanner"
 ok "boot: rc.init's output is on the console" console_has ok 'rc.init ran, on the console'
@@ -126,7 +128,7 @@ stop_boot "$pid"
 kit noscan
 rm "$T/noscan/bin/vigil-scan"
 printf '#!/bin/sh\necho "rescue [$1]" >> %s/log\nexec sleep 1000\n' "$T/noscan" > "$T/noscan/conf/rescue"
-start env VIGIL_SCAN="$T/noscan/missing" VIGIL_CONFDIR="$T/noscan/conf" VIGIL_RCDIR="$T/noscan/rc" VIGIL_LIVEDIR="$T/noscan/live" \
+start env VIGIL_ROLE=machine VIGIL_SCAN="$T/noscan/missing" VIGIL_CONFDIR="$T/noscan/conf" VIGIL_RCDIR="$T/noscan/rc" VIGIL_LIVEDIR="$T/noscan/live" \
   VIGIL_CMDLINE="$T/noscan/cmdline" unshare --kill-child -fpm --mount-proc "$T/noscan/bin/vigil-init" > "$T/noscan/console" 2>&1
 pid=$!
 ok "no scanner: the rescue shell starts" wait_until 20 log_has noscan '^rescue'
@@ -154,7 +156,7 @@ ok "vigil.rescue: the boot goes on after the shell" wait_until 20 log_has asked 
 is "$(sed -n 1p "$T/asked/log")" "rescue [the kernel command line asked for it]" "vigil.rescue: the rescue shell comes before any service"
 ok "vigil.rescue: an orphan is reaped by PID 1" log_has asked 'orphan reaped'
 ok "vigil.rescue: the banner says how to go on" console_has asked 'exit it to continue the boot, or reboot -f'
-like "$(grep '^scan' "$T/asked/log")" "^scan -d [0-9]+ $T/asked/live " "no vigil.timeout: no -k"
+like "$(grep '^scan' "$T/asked/log")" "^scan -d [0-9]+ -r machine $T/asked/live " "no vigil.timeout: no -k"
 stop_boot "$pid"
 
 done_testing
