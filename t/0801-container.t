@@ -13,14 +13,21 @@
 [ "$(id -u)" = 0 ] || skip_all "needs root (t/0802 runs as a user, in a user namespace)"
 unshare -fpm --mount-proc true 2>/dev/null || skip_all "unshare -fpm --mount-proc does not work here"
 
-# system NAME: $T/NAME with rc/ (services web, db) and conf/.
+# system NAME: $T/NAME with rc/ (services web, db) and conf/. Each says
+# its first line, then signals readiness: CMD runs only after both lines
+# are in the loggers' pipes, so the tests below may look for them even
+# when CMD exits at once. (Without notification-fd a service counts as
+# up when spawned, before its first line.)
 system() {
   local k=$T/$1
   mkdir -p "$k/rc" "$k/conf"
   mkservice "$k/rc/web" "trap 'echo web says goodbye; exit 0' TERM
 echo web starting
+echo >&3
 while :; do sleep 1 & wait \$!; done"
-  mkservice "$k/rc/db" "echo db up; exec sleep 1000"
+  echo 3 > "$k/rc/web/notification-fd"
+  mkservice "$k/rc/db" "echo db up; echo >&3; exec sleep 1000"
+  echo 3 > "$k/rc/db/notification-fd"
 }
 
 # container NAME [VAR=VALUE...] -- CMD...: vigil-init -- CMD as PID 1 of new
@@ -104,7 +111,11 @@ ok "readiness: and CMD did not run" lacks_line ready2 "CMD ran"
 
 # --- a service that cannot start ---
 system stop125
+# broken signals readiness, which it never gives: without notification-fd
+# it would count as up while its run is spawned, and CMD could start in
+# that moment (a race CI lost).
 mkservice "$T/stop125/rc/broken" "exit 1"
+echo 3 > "$T/stop125/rc/broken/notification-fd"
 printf '#!/bin/sh\nexit 125\n' > "$T/stop125/rc/broken/finish"
 chmod +x "$T/stop125/rc/broken/finish"
 container stop125 -- sh -c "echo CMD ran; exit 0"
