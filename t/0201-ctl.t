@@ -7,7 +7,7 @@
 signals() { grep -v '^start ' "$1" 2>/dev/null | tr '\n' ' '; }
 last_signal_is() { [ "$(grep -v '^start ' "$1" 2>/dev/null | tail -n 1)" = "$2" ]; }
 # release FIFO: let a service blocked in "read x < FIFO" go on, boundedly.
-release() { timeout 5 sh -c 'echo > "$1"' sh "$1"; }
+release() { timeout 30 sh -c 'echo > "$1"' sh "$1"; }
 has_inotify() { ls -l /proc/"$1"/fd 2>/dev/null | grep -q inotify; }
 
 # Services that record signals; "stay" ignores TERM (for "want down").
@@ -16,7 +16,7 @@ mkservice two "exec sigrecord $T/two-signals"
 mkservice stay "SIGRECORD_STAY=1 exec sigrecord $T/stay-signals"
 for s in one two stay; do
   supervise $s
-  wait_until 5 eval "grep -q '^start' $s-signals"
+  wait_until 30 eval "grep -q '^start' $s-signals"
 done
 ok "three recording services are up" eval 'is_up one && is_up two && is_up stay'
 
@@ -34,12 +34,12 @@ svc "$(printf -- '-h\377')" one 2> /dev/null; is "$?" 100 "a byte above 127 as a
 svc -h -z one 2> /dev/null; is "$?" 100 "unknown letter in a second option: exit 100"
 # The fifo keeps order: had an h been sent, it would be logged before this USR1.
 svc -1 one
-wait_until 5 last_signal_is one-signals USR1
+wait_until 30 last_signal_is one-signals USR1
 is "$(signals one-signals)" "USR1 " "after the refused commands, only the later USR1 reached the service"
 
 # No supervisor: a warning, nonzero, at once, and nothing created.
 mkservice never 'exec sleep 1000'
-timeout 5 svc -u never 2> err; rc=$?
+timeout 30 svc -u never 2> err; rc=$?
 ok "no supervisor: svc exits nonzero (got $rc)" [ "$rc" != 0 ]
 ok "no supervisor: svc returns at once (not killed by timeout)" [ "$rc" != 124 ]
 is "$(cat err)" "svc: warning: unable to control $T/never: supervisor not running" "no supervisor: the warning"
@@ -51,9 +51,9 @@ touch killed/down
 supervise killed
 ksup=$!
 kill -KILL "$ksup"
-wait_until 5 dead "$ksup"
+wait_until 30 dead "$ksup"
 ok "the killed supervisor left its control fifo" [ -p killed/supervise/control ]
-timeout 5 svc -u killed 2> err; rc=$?
+timeout 30 svc -u killed 2> err; rc=$?
 is "$rc" 111 "killed supervisor: svc exits 111 at once (124: blocked)"
 is "$(cat err)" "svc: warning: unable to control $T/killed: supervisor not running" "killed supervisor: the warning"
 
@@ -67,7 +67,7 @@ reader=$!
 if strace -o /dev/null -e trace=write -e inject=write:delay_enter=1:when=1 true 2> /dev/null; then
   strace -o /dev/null -e trace=write -e inject=write:delay_enter=5000000:when=1 svc -u gone 2> err &
   tracer=$!
-  wait_until 10 eval 'traced=$(cat /proc/$tracer/task/$tracer/children 2>/dev/null); [ -n "$traced" ] && fifo_open_by $traced'
+  wait_until 30 eval 'traced=$(cat /proc/$tracer/task/$tracer/children 2>/dev/null); [ -n "$traced" ] && fifo_open_by $traced'
   ok "reader gone after open: svc has the fifo open" [ $? = 0 ]
   kill -TERM "$reader"
   wait "$tracer"; rc=$?
@@ -79,45 +79,45 @@ fi
 
 # Several dirs in one call, and one bad dir among them.
 svc -h one two; is "$?" 0 "svc -h one two: exit 0"
-wait_until 5 last_signal_is one-signals HUP; ok "svc -h one two: one got HUP" [ $? = 0 ]
-wait_until 5 last_signal_is two-signals HUP; ok "svc -h one two: two got HUP" [ $? = 0 ]
-timeout 5 svc -2 one missing two 2> err; rc=$?
+wait_until 30 last_signal_is one-signals HUP; ok "svc -h one two: one got HUP" [ $? = 0 ]
+wait_until 30 last_signal_is two-signals HUP; ok "svc -h one two: two got HUP" [ $? = 0 ]
+timeout 30 svc -2 one missing two 2> err; rc=$?
 is "$rc" 111 "svc -2 one missing two: exits 111 at once (124: blocked)"
 like "$(cat err)" "unable to control $T/missing" "svc -2 one missing two: names the missing dir"
-wait_until 5 last_signal_is one-signals USR2; ok "svc -2 one missing two: one still got USR2" [ $? = 0 ]
-wait_until 5 last_signal_is two-signals USR2; ok "svc -2 one missing two: two still got USR2" [ $? = 0 ]
+wait_until 30 last_signal_is one-signals USR2; ok "svc -2 one missing two: one still got USR2" [ $? = 0 ]
+wait_until 30 last_signal_is two-signals USR2; ok "svc -2 one missing two: two still got USR2" [ $? = 0 ]
 # Both are sent at once: the kernel may deliver the pending pair in either order.
 svc -a -i one
-wait_until 5 eval '[ "$(signals one-signals | sed "s/.* USR2 //" | wc -w)" -ge 2 ]'
+wait_until 30 eval '[ "$(signals one-signals | sed "s/.* USR2 //" | wc -w)" -ge 2 ]'
 is "$(signals one-signals | sed 's/.* USR2 //' | tr ' ' '\n' | sort | tr '\n' ' ')" "ALRM INT " "svc -a -i: letters from two options both reach the service"
 
 # A bare name is relative to $SVDIR, not to the cwd; ./x and . are not.
 mkdir elsewhere
 mkservice elsewhere/away "exec sigrecord $T/away-signals"
 supervise elsewhere/away
-wait_until 5 eval "grep -q '^start' away-signals"
+wait_until 30 eval "grep -q '^start' away-signals"
 (cd / && SVDIR=$T/elsewhere svc -h away); is "$?" 0 "SVDIR elsewhere: svc -h away from / exits 0"
-wait_until 5 last_signal_is away-signals HUP; ok "SVDIR elsewhere: the bare name reached \$SVDIR/away" [ $? = 0 ]
-SVDIR=$T/elsewhere timeout 5 svc -h one 2> err; rc=$?
+wait_until 30 last_signal_is away-signals HUP; ok "SVDIR elsewhere: the bare name reached \$SVDIR/away" [ $? = 0 ]
+SVDIR=$T/elsewhere timeout 30 svc -h one 2> err; rc=$?
 is "$rc" 111 "SVDIR elsewhere: a bare name is not looked up in the cwd (exit 111)"
 like "$(cat err)" "unable to control $T/elsewhere/one" "SVDIR elsewhere: the message names \$SVDIR/one"
 SVDIR=$T/elsewhere svc -q ./one; is "$?" 0 "SVDIR elsewhere: ./one is relative to the cwd"
-wait_until 5 last_signal_is one-signals QUIT; ok "SVDIR elsewhere: ./one got QUIT" [ $? = 0 ]
+wait_until 30 last_signal_is one-signals QUIT; ok "SVDIR elsewhere: ./one got QUIT" [ $? = 0 ]
 (cd one && SVDIR=$T/elsewhere svc -1 .); is "$?" 0 "svc -1 . works from inside the dir"
-wait_until 5 last_signal_is one-signals USR1; ok "svc -1 .: the dir got USR1" [ $? = 0 ]
+wait_until 30 last_signal_is one-signals USR1; ok "svc -1 .: the dir got USR1" [ $? = 0 ]
 is "$(SVDIR=$T/elsewhere svok away; echo $?)" 0 "SVDIR elsewhere: svok away"
 like "$(SVDIR=$T/elsewhere svstat away)" "^$T/elsewhere/away: up " "SVDIR elsewhere: svstat away"
-is "$(SVDIR=$T/elsewhere svwait -u -t 5000 away; echo $?)" 0 "SVDIR elsewhere: svwait away"
+is "$(SVDIR=$T/elsewhere svwait -u -t 30000 away; echo $?)" 0 "SVDIR elsewhere: svwait away"
 nosuch=vigil-test-no-such-service-$$
-(unset SVDIR; timeout 5 svc -h "$nosuch") 2> err
+(unset SVDIR; timeout 30 svc -h "$nosuch") 2> err
 like "$(cat err)" "unable to control /var/service/$nosuch" "SVDIR unset: bare names are under /var/service"
-(SVDIR= timeout 5 svc -h "$nosuch") 2> err
+(SVDIR= timeout 30 svc -h "$nosuch") 2> err
 like "$(cat err)" "unable to control /var/service/$nosuch" "SVDIR empty: bare names are under /var/service"
 
 # ===================== svok =====================
 svok one; is "$?" 0 "svok: 0 on a supervised dir"
 svok never; is "$?" 100 "svok: 100 on a dir never supervised"
-timeout 5 svok killed; is "$?" 100 "svok: 100 (at once) after the supervisor was killed with -9"
+timeout 30 svok killed; is "$?" 100 "svok: 100 (at once) after the supervisor was killed with -9"
 svok missing 2> err; is "$?" 111 "svok: 111 on a missing dir"
 like "$(cat err)" "$T/missing" "svok: the message names the missing dir"
 svok 2> /dev/null; is "$?" 100 "svok with no argument: usage, 100"
@@ -138,53 +138,53 @@ like "$(svstat never)" "^$T/never: supervisor not running$" "svstat on a dir nev
 # up, the pid the service really has, and seconds that grow.
 mkservice pidsvc "echo \$\$ > $T/pidsvc-pid; exec sleep 1000"
 supervise pidsvc
-wait_until 5 eval '[ -s pidsvc-pid ]'
+wait_until 30 eval '[ -s pidsvc-pid ]'
 pid=$(cat pidsvc-pid)
 like "$(svstat pidsvc)" "^$T/pidsvc: up \\(pid $pid\\) [01] seconds, normally up$" "svstat: up, the service's real pid, seconds, normally up"
-wait_until 5 eval 'svstat pidsvc | grep -qE "up \\(pid $pid\\) [1-9][0-9]* seconds"'; ok "svstat: the seconds count up" [ $? = 0 ]
+wait_until 30 eval 'svstat pidsvc | grep -qE "up \\(pid $pid\\) [1-9][0-9]* seconds"'; ok "svstat: the seconds count up" [ $? = 0 ]
 
 # normally down; up and down on request; how it died.
 mkservice downsvc 'exec sleep 1000'
 touch downsvc/down
 supervise downsvc
-wait_until 5 eval '[ -f downsvc/supervise/status ]'
+wait_until 30 eval '[ -f downsvc/supervise/status ]'
 like "$(svstat downsvc)" "^$T/downsvc: down [0-9]+ seconds, normally down$" "svstat: a down file gives down, normally down"
 svc -u downsvc
-wait_until 5 is_up downsvc
+wait_until 30 is_up downsvc
 like "$(svstat downsvc)" "^$T/downsvc: up \\(pid [0-9]+\\) [0-9]+ seconds, normally down$" "svstat: up on request, still normally down, no want shown"
 svc -d downsvc
-wait_until 5 is_down downsvc
+wait_until 30 is_down downsvc
 like "$(svstat downsvc)" "^$T/downsvc: down [0-9]+ seconds, normally down, killed by SIGTERM$" "svstat: after svc -d, down and killed by SIGTERM"
 
 # want down: the service ignores TERM and stays up.
 svc -d stay
-wait_until 5 last_signal_is stay-signals CONT
+wait_until 30 last_signal_is stay-signals CONT
 like "$(svstat stay)" ": up \\(pid [0-9]+\\) [0-9]+ seconds, normally up, want down" "svstat: want down while it still runs"
 svc -u stay
-wait_until 5 eval '! svstat stay | grep -q "want down"'; ok "svstat: no want once want and state agree again" [ $? = 0 ]
+wait_until 30 eval '! svstat stay | grep -q "want down"'; ok "svstat: no want once want and state agree again" [ $? = 0 ]
 
 # paused
 svc -p stay
-wait_until 5 eval 'svstat stay | grep -q ", paused"'; ok "svstat: paused after svc -p" [ $? = 0 ]
+wait_until 30 eval 'svstat stay | grep -q ", paused"'; ok "svstat: paused after svc -p" [ $? = 0 ]
 svc -c stay
-wait_until 5 eval '! svstat stay | grep -q "paused"'; ok "svstat: not paused after svc -c" [ $? = 0 ]
+wait_until 30 eval '! svstat stay | grep -q "paused"'; ok "svstat: not paused after svc -c" [ $? = 0 ]
 
 # want up: a run that dies at once waits for its restart, down but wanted up.
 mkservice crash 'exit 3'
 supervise crash
-wait_until 5 eval 'svstat crash > crash-status; grep -q ": down .*want up" crash-status'; ok "svstat: want up while a crashing service waits" [ $? = 0 ]
+wait_until 30 eval 'svstat crash > crash-status; grep -q ": down .*want up" crash-status'; ok "svstat: want up while a crashing service waits" [ $? = 0 ]
 like "$(cat crash-status)" ": down [0-9]+ seconds, normally up, want up, exited 3" "svstat: down, want up, exited 3"
 svc -d crash
-wait_until 5 eval '! svstat crash | grep -q "want up"'; ok "svstat: after svc -d, no want up" [ $? = 0 ]
+wait_until 30 eval '! svstat crash | grep -q "want up"'; ok "svstat: after svc -d, no want up" [ $? = 0 ]
 
 # Last exit, while up again: "last exited N".
 mkfifo exitgo
 mkservice exitsvc "read x < $T/exitgo; exit 7"
 supervise exitsvc
-wait_until 5 is_up exitsvc
+wait_until 30 is_up exitsvc
 pid=$(svpid exitsvc)
 release exitgo
-wait_until 5 pid_changed exitsvc "$pid"; ok "a run that exited 7 is restarted" [ $? = 0 ]
+wait_until 30 pid_changed exitsvc "$pid"; ok "a run that exited 7 is restarted" [ $? = 0 ]
 like "$(svstat exitsvc)" ": up \\(pid [0-9]+\\) [0-9]+ seconds, normally up, last exited 7$" "svstat: up, last exited 7"
 
 # Run once, then killed: "killed by SIGKILL", and it stays down.
@@ -192,10 +192,10 @@ mkservice oncesvc 'exec sleep 1000'
 touch oncesvc/down
 supervise oncesvc
 svc -o oncesvc
-wait_until 5 is_up oncesvc
+wait_until 30 is_up oncesvc
 like "$(svstat oncesvc)" ": up \\(pid [0-9]+\\) [0-9]+ seconds, normally down, once$" "svstat: svc -o shows once"
 svc -k oncesvc
-wait_until 5 is_down oncesvc
+wait_until 30 is_down oncesvc
 like "$(svstat oncesvc)" "^$T/oncesvc: down [0-9]+ seconds, normally down, killed by SIGKILL$" "svstat: killed by SIGKILL"
 
 # Unreadable status: the supervisor runs (ok is read) but status is garbage.
@@ -222,8 +222,8 @@ cp good-status oncesvc/supervise/status
 svstat oncesvc > /dev/null; is "$?" 0 "svstat: readable again once the status is restored"
 
 # ===================== svwait =====================
-svwait -t 5000 one; is "$?" 0 "svwait (default -u): 0 on an up service"
-svwait -u -t 5000 one two; is "$?" 0 "svwait -u one two: 0"
+svwait -t 30000 one; is "$?" 0 "svwait (default -u): 0 on an up service"
+svwait -u -t 30000 one two; is "$?" 0 "svwait -u one two: 0"
 t0=$(now_ms)
 svwait -d -t 300 one; rc=$?
 elapsed=$(( $(now_ms) - t0 ))
@@ -237,13 +237,13 @@ mkfifo fingo
 mkservice findsvc 'exec sleep 1000'
 printf '#!/bin/sh\nread x < %s/fingo\n' "$T" > findsvc/finish; chmod +x findsvc/finish
 supervise findsvc
-svwait -u -t 5000 findsvc; is "$?" 0 "svwait -u: 0 once the service is up"
+svwait -u -t 30000 findsvc; is "$?" 0 "svwait -u: 0 once the service is up"
 svc -d findsvc
-svwait -d -t 5000 findsvc; is "$?" 0 "svwait -d after svc -d: 0"
+svwait -d -t 30000 findsvc; is "$?" 0 "svwait -d after svc -d: 0"
 like "$(svstat findsvc)" ": finishing " "svstat: finishing while ./finish runs"
 svwait -D -t 300 findsvc; is "$?" 99 "svwait -D: 99 while ./finish still runs"
 release fingo
-svwait -D -t 5000 findsvc; is "$?" 0 "svwait -D: 0 once ./finish is done"
+svwait -D -t 30000 findsvc; is "$?" 0 "svwait -D: 0 once ./finish is done"
 like "$(svstat findsvc)" ": down [0-9]+ seconds, normally up, killed by SIGTERM$" "svstat: down after finish"
 
 # -U: up and ready, with notification-fd.
@@ -252,21 +252,21 @@ mkdir readysvc
 printf '#!/bin/sh\nread x < %s/readygo\necho >&3\nexec sleep 1000\n' "$T" > readysvc/run; chmod +x readysvc/run
 echo 3 > readysvc/notification-fd
 supervise readysvc
-svwait -u -t 5000 readysvc; is "$?" 0 "svwait -u: the notifying service is up"
+svwait -u -t 30000 readysvc; is "$?" 0 "svwait -u: the notifying service is up"
 svwait -U -t 300 readysvc; is "$?" 99 "svwait -U: 99 before it is ready"
 ok "svstat: not ready before the newline" eval '! svstat readysvc | grep -q ", ready "'
 release readygo
-svwait -U -t 5000 readysvc; is "$?" 0 "svwait -U: 0 once the newline came"
+svwait -U -t 30000 readysvc; is "$?" 0 "svwait -U: 0 once the newline came"
 like "$(svstat readysvc)" "^$T/readysvc: up \\(pid [0-9]+\\) [0-9]+ seconds, ready [0-9]+ seconds, normally up$" "svstat: ready and since when"
 
 # svwait started before the supervisor: woken when it starts.
 mkservice later 'exec sleep 1000'
 start svwait -u -t 10000 later
 wpid=$!
-wait_until 5 has_inotify "$wpid"; ok "svwait set up its watch" [ $? = 0 ]
+wait_until 30 has_inotify "$wpid"; ok "svwait set up its watch" [ $? = 0 ]
 ok "svwait is waiting while no supervisor runs" eval '! dead $wpid'
 supervise later
-wait_until 5 dead "$wpid"; ok "svwait returns once the supervisor brings the service up" [ $? = 0 ]
+wait_until 30 dead "$wpid"; ok "svwait returns once the supervisor brings the service up" [ $? = 0 ]
 wait "$wpid"; is "$?" 0 "svwait started first: exit 0"
 
 # Usage errors.
@@ -281,7 +281,7 @@ svwait -t 12x one 2> /dev/null; is "$?" 100 "svwait -t 12x: 100"
 svc -xk stay
 
 # A dir that does not exist cannot be watched: svwait refuses at once.
-err=$(timeout 5 svwait -u -t 60000 ./no-such-dir 2>&1); code=$?
+err=$(timeout 30 svwait -u -t 60000 ./no-such-dir 2>&1); code=$?
 is "$code" 111 "svwait on a missing dir: exit 111, not a blind wait"
 like "$err" 'no-such-dir' "and the message names the dir"
 
@@ -298,16 +298,16 @@ in_poll() { grep -q poll /proc/"$1"/wchan 2>/dev/null; }
 mkservice stale 'exec sleep 1000'
 supervise stale
 sup=$(last_started)
-wait_until 5 is_up stale
+wait_until 30 is_up stale
 run=$(svpid stale)
 track "$run"
 kill -KILL "$sup"
-wait_until 5 dead "$sup"
+wait_until 30 dead "$sup"
 start svwait -d -t 30000 stale
 waiter=$!
-wait_until 10 in_poll "$waiter"; ok "stale status, run alive: svwait -d waits" [ $? = 0 ]
+wait_until 30 in_poll "$waiter"; ok "stale status, run alive: svwait -d waits" [ $? = 0 ]
 kill -KILL "$run"
-wait_until 10 dead "$waiter"; ok "stale status: svwait -d wakes when the unsupervised run dies" [ $? = 0 ]
+wait_until 30 dead "$waiter"; ok "stale status: svwait -d wakes when the unsupervised run dies" [ $? = 0 ]
 wait "$waiter"; is "$?" 0 "stale status: and exits 0"
 timeout 20 svwait -d -t 10000 stale; is "$?" 0 "stale status, run gone: svwait -d exits 0 at once"
 

@@ -22,7 +22,7 @@ barrier() {
   mkservice "$1/.barrier$barriers" "$LONG_RUN"
   [ -z "${2:-}" ] || chown -R "$2" "$1/.barrier$barriers"
   mv "$1/.barrier$barriers" "$1/barrier$barriers"
-  wait_until 5 is_up "$1/barrier$barriers"
+  wait_until 30 is_up "$1/barrier$barriers"
 }
 
 # supervised_by_scanner PATTERN: a supervisor child of the scanner has
@@ -55,21 +55,21 @@ mkservice sv/aliased "$LONG_RUN"
 
 start vigil-scan -g 200 "$T/sv" > scan-stdout 2> scan-stderr
 scanner=$!
-wait_until 5 is_up sv/plain; ok "the scanner runs a good service beside the bad ones" [ $? = 0 ]
+wait_until 30 is_up sv/plain; ok "the scanner runs a good service beside the bad ones" [ $? = 0 ]
 
 # --- a regular file: warned, ignored ---
-wait_until 5 has_warning afile; ok "a regular file in DIR is warned about" [ $? = 0 ]
+wait_until 30 has_warning afile; ok "a regular file in DIR is warned about" [ $? = 0 ]
 like "$(grep -F afile scan-stderr)" "$T/sv/afile: .*not a directory" "the warning names the file and says it is not a directory"
 
 # --- a symlink to a dir: followed ---
-wait_until 5 is_up sv/link; ok "symlink to a dir: its service runs" [ $? = 0 ]
+wait_until 30 is_up sv/link; ok "symlink to a dir: its service runs" [ $? = 0 ]
 is "$(svpid real)" "$(svpid sv/link)" "svstat through the link and on the target show the same service"
 pid=$(svpid sv/link)
 svc -t sv/link
-wait_until 5 pid_changed sv/link "$pid"; ok "svc -t through the link restarts it" [ $? = 0 ]
+wait_until 30 pid_changed sv/link "$pid"; ok "svc -t through the link restarts it" [ $? = 0 ]
 
 # --- a symlink to a service dir of DIR: a second name for the same service ---
-wait_until 5 is_up sv/aliased
+wait_until 30 is_up sv/aliased
 pid=$(svpid sv/aliased)
 ln -s aliased sv/alias
 barrier sv
@@ -80,41 +80,41 @@ barrier sv
 is "$(svpid sv/aliased)" "$pid" "removing that symlink leaves the dir's service running"
 
 # --- a symlink to nothing: warned, ignored ---
-wait_until 5 has_warning dangling; ok "a symlink to nothing is warned about" [ $? = 0 ]
+wait_until 30 has_warning dangling; ok "a symlink to nothing is warned about" [ $? = 0 ]
 like "$(grep -F dangling scan-stderr)" "$T/sv/dangling: .*(link|nothing|No such file)" "the warning says what is wrong with it"
 
 # --- run missing, run not executable: warned, not started ---
-wait_until 5 has_warning missingrun; ok "run missing: warned" [ $? = 0 ]
+wait_until 30 has_warning missingrun; ok "run missing: warned" [ $? = 0 ]
 like "$(grep -F missingrun scan-stderr)" "missingrun: .*run" "the warning is about run"
-wait_until 5 has_warning noexec; ok "run not executable: warned" [ $? = 0 ]
+wait_until 30 has_warning noexec; ok "run not executable: warned" [ $? = 0 ]
 like "$(grep -F noexec scan-stderr)" "noexec: .*run" "the warning is about run"
-wait_until 5 has_warning linkedrun; ok "run a symlink to a file not executable: warned" [ $? = 0 ]
+wait_until 30 has_warning linkedrun; ok "run a symlink to a file not executable: warned" [ $? = 0 ]
 
 # --- log is a regular file: no logger; stdout goes to the scanner's stdout ---
-wait_until 5 is_up sv/logfile; ok "log is a file: the service runs" [ $? = 0 ]
-wait_until 5 file_has scan-stdout "logfile says hi"; ok "its stdout reaches the scanner's stdout" [ $? = 0 ]
+wait_until 30 is_up sv/logfile; ok "log is a file: the service runs" [ $? = 0 ]
+wait_until 30 file_has scan-stdout "logfile says hi"; ok "its stdout reaches the scanner's stdout" [ $? = 0 ]
 ok "no supervisor for a log that is a file" eval '! supervised_by_scanner "logfile/log"'
 
 # --- log/ without run: warned, the service runs unlogged ---
-wait_until 5 is_up sv/logdir; ok "log/ without run: the service runs" [ $? = 0 ]
-wait_until 5 has_warning logdir/log; ok "log/ without run: warned, naming logdir/log" [ $? = 0 ]
-wait_until 5 file_has scan-stdout "logdir says hi"; ok "it runs unlogged: its stdout reaches the scanner's stdout" [ $? = 0 ]
+wait_until 30 is_up sv/logdir; ok "log/ without run: the service runs" [ $? = 0 ]
+wait_until 30 has_warning logdir/log; ok "log/ without run: warned, naming logdir/log" [ $? = 0 ]
+wait_until 30 file_has scan-stdout "logdir says hi"; ok "it runs unlogged: its stdout reaches the scanner's stdout" [ $? = 0 ]
 ok "no supervisor for a log/ without run" eval '! supervised_by_scanner "logdir/log"'
 
 # --- names with a space and a newline ---
-wait_until 5 is_up "sv/with space"; ok "a name with a space: the service runs" [ $? = 0 ]
+wait_until 30 is_up "sv/with space"; ok "a name with a space: the service runs" [ $? = 0 ]
 pid=$(svpid "sv/with space")
 svc -t "sv/with space"
-wait_until 5 pid_changed "sv/with space" "$pid"; ok "svc -t and svstat work on it" [ $? = 0 ]
-wait_until 5 is_up "sv/$newline_name"; ok "a name with a newline: the service runs" [ $? = 0 ]
+wait_until 30 pid_changed "sv/with space" "$pid"; ok "svc -t and svstat work on it" [ $? = 0 ]
+wait_until 30 is_up "sv/$newline_name"; ok "a name with a newline: the service runs" [ $? = 0 ]
 ok "svok works on it" svok "sv/$newline_name"
 pid=$(svpid "sv/$newline_name")
 svc -t "sv/$newline_name"
-wait_until 5 pid_changed "sv/$newline_name" "$pid"; ok "svc -t and svstat work on it" [ $? = 0 ]
+wait_until 30 pid_changed "sv/$newline_name" "$pid"; ok "svc -t and svstat work on it" [ $? = 0 ]
 
 # --- a dir made while running, still without run: warned once its grace is over ---
 mkdir sv/latecomer
-wait_until 5 has_warning latecomer; ok "a mkdir'd dir without run: warned after its grace" [ $? = 0 ]
+wait_until 30 has_warning latecomer; ok "a mkdir'd dir without run: warned after its grace" [ $? = 0 ]
 
 # --- once: a rescan repeats none of the warnings ---
 kill -HUP "$scanner"
@@ -130,21 +130,21 @@ ok "the symlink to nothing got no supervisor" eval '! supervised_by_scanner "dan
 # --- fixed: picked up ---
 printf '#!/bin/sh\n%s\n' "$LONG_RUN" > sv/missingrun/run
 chmod +x sv/missingrun/run
-wait_until 5 is_up sv/missingrun; ok "run created: the service starts" [ $? = 0 ]
+wait_until 30 is_up sv/missingrun; ok "run created: the service starts" [ $? = 0 ]
 chmod +x sv/noexec/run
-wait_until 5 is_up sv/noexec; ok "run made executable: the service starts" [ $? = 0 ]
+wait_until 30 is_up sv/noexec; ok "run made executable: the service starts" [ $? = 0 ]
 mkservice sv/latecomer "$LONG_RUN"
-wait_until 5 is_up sv/latecomer; ok "run added to the mkdir'd dir: the service starts" [ $? = 0 ]
+wait_until 30 is_up sv/latecomer; ok "run added to the mkdir'd dir: the service starts" [ $? = 0 ]
 # Nothing in the service dir changes here: SIGHUP ("rescan now") must see it.
 chmod +x linkedrun-target
 kill -HUP "$scanner"
-wait_until 5 is_up sv/linkedrun; ok "target of run made executable, then SIGHUP: the service starts" [ $? = 0 ]
+wait_until 30 is_up sv/linkedrun; ok "target of run made executable, then SIGHUP: the service starts" [ $? = 0 ]
 mkservice sv/logdir/log "exec linelog $T/logdir.log"
-wait_until 5 is_up sv/logdir/log; ok "run added to log/: the logger starts" [ $? = 0 ]
+wait_until 30 is_up sv/logdir/log; ok "run added to log/: the logger starts" [ $? = 0 ]
 pid=$(svpid sv/logdir)
 svc -t sv/logdir
-wait_until 5 pid_changed sv/logdir "$pid"
-wait_until 5 file_has logdir.log "logdir says hi"; ok "and the service's output reaches it" [ $? = 0 ]
+wait_until 30 pid_changed sv/logdir "$pid"
+wait_until 30 file_has logdir.log "logdir says hi"; ok "and the service's output reaches it" [ $? = 0 ]
 is "$(warnings missingrun)$(warnings noexec)$(warnings latecomer)" 111 "no new warning once fixed"
 
 # --- DIR moved away while running, then back ---
@@ -152,7 +152,7 @@ p_space=$(svpid "sv/with space")
 p_link=$(svpid sv/link)
 p_missingrun=$(svpid sv/missingrun)
 mv sv sv-away
-wait_until 5 has_warning "is gone"; ok "DIR moved away: a warning" [ $? = 0 ]
+wait_until 30 has_warning "is gone"; ok "DIR moved away: a warning" [ $? = 0 ]
 like "$(grep -F 'is gone' scan-stderr)" "$T/sv" "the warning names DIR"
 # The scanner looks for DIR again every second: give it a look or two.
 wait_until 2 eval 'dead "$p_space" || dead "$p_link"' && died=1 || died=0
@@ -163,13 +163,13 @@ ok "the scanner itself still runs" alive "$scanner"
 mkservice sv-away/added "$LONG_RUN"
 mv sv-away/missingrun sv-away/.missingrun-gone
 mv sv-away sv
-wait_until 5 has_warning "is back"; ok "DIR back: the scanner says so" [ $? = 0 ]
-wait_until 5 is_up sv/added; ok "a service added while DIR was away starts" [ $? = 0 ]
-wait_until 5 dead "$p_missingrun"; ok "a service removed while DIR was away is brought down" [ $? = 0 ]
+wait_until 30 has_warning "is back"; ok "DIR back: the scanner says so" [ $? = 0 ]
+wait_until 30 is_up sv/added; ok "a service added while DIR was away starts" [ $? = 0 ]
+wait_until 30 dead "$p_missingrun"; ok "a service removed while DIR was away is brought down" [ $? = 0 ]
 is "$(svpid "sv/with space")" "$p_space" "the others were not restarted"
 is "$(svpid sv/link)" "$p_link" "nor the symlinked one"
 svc -t "sv/with space"
-wait_until 5 pid_changed "sv/with space" "$p_space"; ok "svc still works" [ $? = 0 ]
+wait_until 30 pid_changed "sv/with space" "$p_space"; ok "svc still works" [ $? = 0 ]
 barrier sv; ok "new services are picked up again" [ $? = 0 ]
 
 # --- an unreadable subdir, for a scanner running as nobody ---
@@ -184,8 +184,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null 2>&1; then
   # No grace: by the barrier below, the scanner has given up on it for good.
   start setpriv --reuid=nobody --regid=nogroup --clear-groups vigil-scan -g 0 "$T/nb" > nb-stdout 2> nb-stderr
   scanner=$!
-  wait_until 5 eval 'is_up nb/first && is_up nb/second'; ok "unreadable subdir: the other services run" [ $? = 0 ]
-  wait_until 5 has_warning locked nb-stderr; ok "unreadable subdir: warned" [ $? = 0 ]
+  wait_until 30 eval 'is_up nb/first && is_up nb/second'; ok "unreadable subdir: the other services run" [ $? = 0 ]
+  wait_until 30 has_warning locked nb-stderr; ok "unreadable subdir: warned" [ $? = 0 ]
   like "$(grep -F locked nb-stderr)" "$T/nb/locked.*Permission denied" "the warning names the dir and the reason"
   ok "no supervisor for it" eval '! supervised_by_scanner "locked"'
   kill -HUP "$scanner"
@@ -195,7 +195,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null 2>&1; then
     eval '! grep -F locked nb-stderr | grep -q "no executable run"'
   chmod 755 nb/locked
   kill -HUP "$scanner"
-  wait_until 5 is_up nb/locked; ok "made readable, then SIGHUP: it is picked up" [ $? = 0 ]
+  wait_until 30 is_up nb/locked; ok "made readable, then SIGHUP: it is picked up" [ $? = 0 ]
 else
   pass "# SKIP unreadable subdir: needs root and setpriv"
 fi

@@ -25,10 +25,10 @@ run_rounds() {
   mkservice "$name/sv/gen/log" "exec linelog $T/$name/gen.log"
   start vigil-scan "$T/$name/sv" > "$name/scan-stdout" 2> "$name/scan-stderr"
   scanner=$!
-  wait_until 5 is_up "$name/sv/gen" && wait_until 5 is_up "$name/sv/gen/log"
+  wait_until 30 is_up "$name/sv/gen" && wait_until 30 is_up "$name/sv/gen/log"
   ok "$name: writer and logger up" [ $? = 0 ]
   while [ $i -lt "$rounds" ]; do
-    wait_until 5 settled "$up_since_service" && wait_until 5 settled "$up_since_logger"
+    wait_until 30 settled "$up_since_service" && wait_until 30 settled "$up_since_logger"
     eval "action=\${$((i % $# + 1))}"
     case $action in
       svc-t-service|kill-service) target=$name/sv/gen ;;
@@ -40,7 +40,7 @@ run_rounds() {
       kill-*) kill -KILL "$pid" ;;
     esac
     size=$(log_size "$name")
-    if wait_until 5 pid_changed "$target" "$pid" && wait_until 5 eval '[ "$(log_size "$name")" -gt "$size" ]'; then
+    if wait_until 30 pid_changed "$target" "$pid" && wait_until 30 eval '[ "$(log_size "$name")" -gt "$size" ]'; then
       progressed=$((progressed + 1))
     else
       diag "round $i ($action): no progress: $(svstat "$name/sv/gen" "$name/sv/gen/log" | tr '\n' ' ')"
@@ -54,7 +54,7 @@ run_rounds() {
   is "$progressed" "$rounds" "$name: every restart was followed by progress"
   # Stop the writer, then the scanner: the logger drains the pipe to EOF.
   svc -d "$name/sv/gen"
-  wait_until 10 is_down "$name/sv/gen"
+  wait_until 30 is_down "$name/sv/gen"
   kill -TERM "$scanner"
   wait_until 20 dead "$scanner"; ok "$name: scanner stopped, logger drained" [ $? = 0 ]
   # Numbers below the writer's next must be in the log once, in order;

@@ -109,15 +109,15 @@ stamped_run() {
   exec 7<>"$2.fifo"
   start_in "$2.fifo" vigil-log "$1" "$2" 7>&-
   logger=$!
-  wait_until 5 test -f "$2/current"
+  wait_until 30 test -f "$2/current"
   base=$(rchar "$logger")
   for batch in stamp.1 stamp.2 stamp.3; do
     cat "$batch" >&7
     base=$((base + $(wc -c < "$batch")))
-    wait_until 5 has_read "$logger" "$base" || diag "$1: batch $batch not read"
+    wait_until 30 has_read "$logger" "$base" || diag "$1: batch $batch not read"
   done
   exec 7>&-
-  wait_until 10 dead "$logger"
+  wait_until 30 dead "$logger"
   wait "$logger"
   rc=$?
   after=$(date +%s)
@@ -215,14 +215,14 @@ mkfifo partial.fifo
 exec 7<>partial.fifo
 start_in partial.fifo vigil-log partial 7>&-
 logger=$!
-wait_until 5 test -f partial/current
+wait_until 30 test -f partial/current
 base=$(rchar "$logger")
 printf 'abc' >&7
-wait_until 5 has_read "$logger" $((base + 3))
+wait_until 30 has_read "$logger" $((base + 3))
 ok "partial line: the logger read the first half" [ $? = 0 ]
 printf 'def\nghi\n' >&7
 exec 7>&-
-wait_until 10 dead "$logger"
+wait_until 30 dead "$logger"
 wait "$logger"
 is "$?" 0 "partial line: exit 0 at EOF"
 ok "partial line: the halves make one line" eval 'printf "abcdef\nghi\n" | cmp -s - partial/current'
@@ -238,9 +238,9 @@ mkfifo lock.fifo
 exec 7<>lock.fifo
 start_in lock.fifo vigil-log locked 7>&-
 first=$!
-wait_until 5 test -f locked/current
+wait_until 30 test -f locked/current
 printf 'first\n' >&7
-wait_until 5 file_has locked/current first
+wait_until 30 file_has locked/current first
 ok "lock: the first logger runs" [ $? = 0 ]
 echo second | timeout 10 vigil-log locked 2> lock.err
 is "$?" 111 "lock: a second logger on the same LOGDIR exits 111"
@@ -249,7 +249,7 @@ ok "lock: the second logger wrote nothing" eval '! grep -q second locked/current
 ok "lock: the first logger still runs" alive "$first"
 printf 'more\n' >&7
 exec 7>&-
-wait_until 10 dead "$first"
+wait_until 30 dead "$first"
 wait "$first"
 is "$?" 0 "lock: the first logger exits 0 at EOF"
 ok "lock: and logged all its lines" eval 'printf "first\nmore\n" | cmp -s - locked/current'
@@ -283,20 +283,20 @@ start_in term.fifo vigil-log term1 7>&-
 logger=$!
 start sh -c 'exec seqwriter "$1" > "$2"' sh "$T/term.state" term.fifo 7>&-
 writer=$!
-wait_until 10 eval '[ "$(file_lines term1/current)" -ge 20000 ]'
+wait_until 30 eval '[ "$(file_lines term1/current)" -ge 20000 ]'
 kill -TERM "$logger"
-wait_until 10 dead "$logger"
+wait_until 30 dead "$logger"
 wait "$logger"
 is "$?" 0 "SIGTERM: the logger exits 0"
-wait_until 10 blocked_writing "$writer"
+wait_until 30 blocked_writing "$writer"
 ok "SIGTERM: the writer goes on until the pipe is full" [ $? = 0 ]
 kill -TERM "$writer"
-wait_until 5 dead "$writer"
+wait_until 30 dead "$writer"
 start_in term.fifo vigil-log term2 7>&-
 second=$!
-wait_until 5 test -f term2/current    # its stdin is open: the pipe survives our end
+wait_until 30 test -f term2/current    # its stdin is open: the pipe survives our end
 exec 7>&-
-wait_until 10 dead "$second"
+wait_until 30 dead "$second"
 wait "$second"
 is "$?" 0 "SIGTERM: a second logger drains the rest and exits 0 at EOF"
 next=$(od -An -t u8 -N 8 term.state | tr -d ' ')
@@ -322,13 +322,13 @@ mkfifo half.fifo
 exec 7<>half.fifo
 start_in half.fifo vigil-log half 7>&-
 logger=$!
-wait_until 5 test -f half/current
+wait_until 30 test -f half/current
 base=$(rchar "$logger")
 printf 'whole\nhalf' >&7
-wait_until 5 has_read "$logger" $((base + 10))
+wait_until 30 has_read "$logger" $((base + 10))
 kill -TERM "$logger"
 exec 7>&-
-wait_until 10 dead "$logger"
+wait_until 30 dead "$logger"
 wait "$logger"
 is "$?" 0 "SIGTERM, half a line read: exit 0"
 ok "SIGTERM, half a line read: every byte read is written" eval 'printf "whole\nhalf\n" | cmp -s - half/current'
@@ -341,20 +341,20 @@ mkfifo cut.fifo
 exec 7<>cut.fifo
 start_in cut.fifo vigil-log cut1 7>&-
 logger=$!
-wait_until 5 test -f cut1/current
+wait_until 30 test -f cut1/current
 base=$(rchar "$logger")
 printf 'one\ntw' >&7
-wait_until 5 has_read "$logger" $((base + 6))
+wait_until 30 has_read "$logger" $((base + 6))
 kill -TERM "$logger"
 printf 'o\nthree\n' >&7
-wait_until 10 dead "$logger"
+wait_until 30 dead "$logger"
 wait "$logger"
 is "$?" 0 "SIGTERM mid-line: exit 0"
 start_in cut.fifo vigil-log cut2 7>&-
 second=$!
-wait_until 5 test -f cut2/current
+wait_until 30 test -f cut2/current
 exec 7>&-
-wait_until 10 dead "$second"
+wait_until 30 dead "$second"
 wait "$second"
 cat cut1/current cut2/current > cut.out
 ok "SIGTERM mid-line: the two logs hold one, two, three: no line cut in two" eval 'printf "one\ntwo\nthree\n" | cmp -s - cut.out'
@@ -367,9 +367,9 @@ exec 7<>alrm.fifo
 start_in alrm.fifo vigil-log alrm 7>&-
 logger=$!
 printf 'a\nb\n' >&7
-wait_until 5 eval '[ "$(file_lines alrm/current)" = 2 ]'
+wait_until 30 eval '[ "$(file_lines alrm/current)" = 2 ]'
 kill -ALRM "$logger"
-wait_until 5 eval '[ "$(archive_count alrm)" = 1 ] && [ ! -s alrm/current ]'
+wait_until 30 eval '[ "$(archive_count alrm)" = 1 ] && [ ! -s alrm/current ]'
 ok "SIGALRM: current becomes an archive, a new current is empty" [ $? = 0 ]
 ok "SIGALRM: the archive holds the lines" eval 'printf "a\nb\n" | cmp -s - "alrm/$(archives alrm)"'
 ok "SIGALRM: the logger goes on" alive "$logger"
@@ -377,10 +377,10 @@ ok "SIGALRM: the logger goes on" alive "$logger"
 # the signal is handled: signals come first in the loop).
 kill -ALRM "$logger"
 printf 'c\n' >&7
-wait_until 5 file_has alrm/current c
+wait_until 30 file_has alrm/current c
 ok "SIGALRM: lines after it go to the new current" [ $? = 0 ]
 exec 7>&-
-wait_until 10 dead "$logger"
+wait_until 30 dead "$logger"
 wait "$logger"
 is "$?" 0 "SIGALRM: exit 0 at EOF"
 is "$(archive_count alrm)" 1 "SIGALRM on an empty current makes no empty archive"
@@ -406,7 +406,7 @@ is "$(log_cat select-big | wc -l)" 18000 "-x with rotation: every line not match
 ok "-x with rotation: they are the input without the matching lines, in order" eval 'log_cat select-big | cmp -s - select-big.want'
 
 usage() {
-  timeout 5 vigil-log "$@" < /dev/null > /dev/null 2> usage.err
+  timeout 30 vigil-log "$@" < /dev/null > /dev/null 2> usage.err
   echo $?
 }
 is "$(usage -x '(' "$T/u1")" 100 "usage: a bad pattern exits 100"

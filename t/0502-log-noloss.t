@@ -25,7 +25,7 @@ mkservice sv/gen "exec seqwriter $T/state"
 mkservice sv/gen/log "exec vigil-log -s 1000000 -n 1000 $T/logs"
 start vigil-scan "$T/sv" > scan-stdout 2> scan-stderr
 scanner=$!
-wait_until 5 is_up sv/gen && wait_until 5 is_up sv/gen/log
+wait_until 30 is_up sv/gen && wait_until 30 is_up sv/gen/log
 ok "writer and logger up" [ $? = 0 ]
 svc -p sv/gen
 logger_since=$(now_ms)
@@ -40,15 +40,15 @@ i=0
 progressed=0
 loggers=$(svpid sv/gen/log)
 while [ $i -lt "$ROUNDS" ]; do
-  wait_until 5 lived "$(random 1100 1500)"
+  wait_until 30 lived "$(random 1100 1500)"
   start_at=$(writer_next)
   svc -c sv/gen
-  wait_until 10 past $((start_at + $(random 5000 $((step - 40000)))))
+  wait_until 30 past $((start_at + $(random 5000 $((step - 40000)))))
   pid=$(svpid sv/gen/log)
   svc -t sv/gen/log
   # 20000 lines (~130 kB) is more than the pipe holds: the new logger reads.
   killed_at=$(writer_next)
-  if wait_until 5 pid_changed sv/gen/log "$pid" && wait_until 10 past $((killed_at + 20000)); then
+  if wait_until 30 pid_changed sv/gen/log "$pid" && wait_until 30 past $((killed_at + 20000)); then
     progressed=$((progressed + 1))
   else
     diag "round $i: no progress: $(svstat sv/gen sv/gen/log | tr '\n' ' ') writer at $(writer_next)"
@@ -66,7 +66,7 @@ wait_until 30 past "$TARGET"
 ok "the writer passed $TARGET lines" [ $? = 0 ]
 # Stop the writer, then the scanner: the logger drains the pipe to EOF.
 svc -d sv/gen
-wait_until 10 is_down sv/gen
+wait_until 30 is_down sv/gen
 ok "writer down" [ $? = 0 ]
 kill -TERM "$scanner"
 wait_until 20 dead "$scanner"

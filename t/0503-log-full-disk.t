@@ -38,17 +38,17 @@ logger=$!
 start sh -c 'exec cat input > fifo'
 writer=$!
 
-wait_until 10 grep -q 'keeping the data' log.err
+wait_until 30 grep -q 'keeping the data' log.err
 ok "vigil-log says it keeps the data" [ $? = 0 ]
 like "$(head -n 1 log.err)" "^vigil-log: warning: unable to write to $T/disk/log .*keeping the data.*: No space left on device" \
   "the warning names the dir and the reason"
 # It retries with back-off: a few more write(2) calls, still failing.
 base=$(syscw "$logger")
-wait_until 10 has_written "$logger" $((base + 4))
+wait_until 30 has_written "$logger" $((base + 4))
 ok "vigil-log retries ($(( $(syscw "$logger") - base )) more writes)" [ $? = 0 ]
 is "$(warnings)" 1 "it warned once, not once per retry"
 ok "vigil-log stays alive" alive "$logger"
-wait_until 10 blocked_writing "$writer"
+wait_until 30 blocked_writing "$writer"
 ok "the writer is blocked on the pipe: vigil-log stopped reading" [ $? = 0 ]
 ok "the writer has not finished" alive "$writer"
 ok "one rotation happened before the disk filled" [ "$(archives disk/log | wc -l)" = 1 ]
@@ -79,11 +79,11 @@ logger=$!
 # is 0501's business).
 start sh -c 'exec awk "BEGIN { for (i = 1; i <= 200000; i++) { print i; fflush() } }" > fifo2' 7>&-
 writer=$!
-wait_until 10 grep -q 'keeping the data' log2.err
+wait_until 30 grep -q 'keeping the data' log2.err
 ok "TERM on a full disk: stuck first" [ $? = 0 ]
 kill -TERM "$logger"
 base=$(syscw "$logger")
-wait_until 10 has_written "$logger" $((base + 3))
+wait_until 30 has_written "$logger" $((base + 3))
 ok "TERM on a full disk: vigil-log keeps retrying instead of exiting" alive "$logger"
 rm disk/filler
 wait_until 30 dead "$logger"
@@ -93,7 +93,7 @@ is "$?" 0 "TERM on a full disk: exit 0"
 ok "TERM on a full disk: the writer still has lines to write" alive "$writer"
 start_in fifo2 vigil-log -s 100000 -n 100 "$T/disk/log2" 2>> log2.err 7>&-
 second=$!
-wait_until 5 test -f disk/log2/current    # its stdin is open: the pipe survives our end
+wait_until 30 test -f disk/log2/current    # its stdin is open: the pipe survives our end
 exec 7>&-
 wait_until 30 dead "$second"
 wait "$second"

@@ -28,9 +28,9 @@ mkfifo more
 { cat small.in; read x < "$T/more"; } | vigil-log -s 10000 -n 100 -r "if [ ! -e $T/failed-once ]; then : > $T/failed-once; exit 1; fi; cat" retry 2> retry.err &
 logger=$!
 track "$logger"
-wait_until 10 eval 'ls retry 2>/dev/null | grep -q "^@"'; ok "failing processor: run again, it makes the archive" [ $? = 0 ]
+wait_until 30 eval 'ls retry 2>/dev/null | grep -q "^@"'; ok "failing processor: run again, it makes the archive" [ $? = 0 ]
 echo done > more
-wait_until 10 dead "$logger"; ok "failing processor: the logger exits at EOF" [ $? = 0 ]
+wait_until 30 dead "$logger"; ok "failing processor: the logger exits at EOF" [ $? = 0 ]
 like "$(cat retry.err)" 'processor failed on .*previous: running it again in 1000 ms' "failing processor: a warning says it runs again"
 log_cat retry > retry.out
 ok "failing processor: nothing lost, nothing twice" cmp -s small.in retry.out
@@ -61,7 +61,7 @@ exec 3<> feed
 start_in feed vigil-log -s 1000 -l 100 -r "cat; : > $T/proc-started; read x < $T/gate" held 3>&-
 logger=$!
 seq 1 300 >&3
-wait_until 10 test -e proc-started; ok "slow processor: started on the first rotation" [ $? = 0 ]
+wait_until 30 test -e proc-started; ok "slow processor: started on the first rotation" [ $? = 0 ]
 ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat; }
 before=$(ticks "$logger")
 kill -TERM "$logger"
@@ -70,7 +70,7 @@ is "$gone" 0 "SIGTERM: the logger waits while the processor runs"
 after=$(ticks "$logger")
 ok "and does not spin meanwhile ($before -> $after ticks)" [ $((after - before)) -lt 20 ]
 echo go > gate
-wait_until 10 dead "$logger"; ok "once the processor ends, the logger exits" [ $? = 0 ]
+wait_until 30 dead "$logger"; ok "once the processor ends, the logger exits" [ $? = 0 ]
 wait "$logger"; is "$?" 0 "with code 0"
 exec 3>&-
 log_cat held > held.out

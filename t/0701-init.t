@@ -66,7 +66,7 @@ stop_boot() {
   # no newline at the end of that file: read fails but fills init
   read -r init < /proc/"$1"/task/"$1"/children
   [ -n "$init" ] && kill -KILL $init
-  wait_until 10 dead "$1"
+  wait_until 30 dead "$1"
 }
 
 # --- a normal boot ---

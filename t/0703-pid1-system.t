@@ -55,11 +55,11 @@ system a
 boot a
 wait_until 30 all_up a; ok "boot: every service and the logger up under the real scanner" [ $? = 0 ]
 like "$(inside cat /proc/1/cmdline | tr '\0' ' ')" "vigil-scan -d [0-9]+ -k 2000 -r machine .*/a/live" "boot: PID 1 is vigil-scan, with the deadline and the role from the command line"
-wait_until 10 eval '[ -s "$T/a/orphan.pid" ]'
+wait_until 30 eval '[ -s "$T/a/orphan.pid" ]'
 opid=$(cat "$T/a/orphan.pid")
 ok "orphans: the namespace can be entered" inside true
-wait_until 10 eval '! inside test -e /proc/$opid'; ok "orphans: a double-forked process is reaped once it exits (no zombie)" [ $? = 0 ]
-wait_until 10 eval 'grep -q "talker up" "$T/a/log-talker"'; ok "boot: the service's output reaches its logger" [ $? = 0 ]
+wait_until 30 eval '! inside test -e /proc/$opid'; ok "orphans: a double-forked process is reaped once it exits (no zombie)" [ $? = 0 ]
+wait_until 30 eval 'grep -q "talker up" "$T/a/log-talker"'; ok "boot: the service's output reaches its logger" [ $? = 0 ]
 t0=$(now_ms)
 inside "$T/bin/poweroff"; ok "poweroff: vigil's request accepted" [ $? = 0 ]
 wait_until 40 dead "$unshare"; ok "poweroff: the system goes down" [ $? = 0 ]

@@ -160,5 +160,5 @@ file_lines() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
 # supervise DIR: start vigil-supervise on DIR, and wait until it is serving.
 supervise() {
   start vigil-supervise "$1"
-  wait_until 5 svok "$1"
+  wait_until 30 svok "$1"
 }
