@@ -48,6 +48,8 @@ finished() {
   wait_until "$1" dead "$cpid" || return 1
   wait "$cpid"; code=$?
 }
+# exited_nonzero: the container ended, with a code other than 0.
+exited_nonzero() { [ "$code" != 0 ] && [ "$code" != 999 ]; }
 # The namespace's PID 1 (vigil-scan), as the host sees it.
 nsinit() { tr -d ' ' < /proc/"$cpid"/task/"$cpid"/children 2>/dev/null; }
 out() { cat "$T/$1/out"; }
@@ -105,7 +107,7 @@ mkdir -p "$T/ready2/rc/never"
 mkservice "$T/ready2/rc/never" "exec sleep 1000"
 echo 3 > "$T/ready2/rc/never/notification-fd"
 container ready2 VIGIL_CMD_WAIT_MS=500 -- sh -c "echo CMD ran; exit 0"
-finished 60; ok "readiness: VIGIL_CMD_WAIT_MS bounds the wait (exit $code)" [ "$code" != 0 ] && [ "$code" != 999 ]
+finished 60; ok "readiness: VIGIL_CMD_WAIT_MS bounds the wait (exit $code)" exited_nonzero
 like "$(out ready2)" "not ready within 500 ms" "readiness: the timeout is said"
 ok "readiness: and CMD did not run" lacks_line ready2 "CMD ran"
 
@@ -119,13 +121,13 @@ echo 3 > "$T/stop125/rc/broken/notification-fd"
 printf '#!/bin/sh\nexit 125\n' > "$T/stop125/rc/broken/finish"
 chmod +x "$T/stop125/rc/broken/finish"
 container stop125 -- sh -c "echo CMD ran; exit 0"
-finished 60; ok "cannot start: ./finish exiting 125 makes the container exit nonzero (exit $code)" [ "$code" != 0 ] && [ "$code" != 999 ]
+finished 60; ok "cannot start: ./finish exiting 125 makes the container exit nonzero (exit $code)" exited_nonzero
 like "$(out stop125)" "broken cannot start: ./finish exited 125" "cannot start: the message names the service and why"
 ok "cannot start: CMD did not run" lacks_line stop125 "CMD ran"
 system norun
 mkdir -p "$T/norun/rc/empty"
 container norun -- sh -c "echo CMD ran; exit 0"
-finished 60; ok "cannot start: a service without run: exit nonzero (exit $code)" [ "$code" != 0 ] && [ "$code" != 999 ]
+finished 60; ok "cannot start: a service without run: exit nonzero (exit $code)" exited_nonzero
 like "$(out norun)" "cannot start" "cannot start: and says so"
 
 # --- SIGTERM: an ordered stop, CMD's code ---
@@ -141,7 +143,10 @@ ok "sigterm: the service's last words went through its logger, stopped after it"
 diag "SIGTERM to exit, every service stopping at once: ${elapsed} ms"
 
 system stubborn
-mkservice "$T/stubborn/rc/stubborn" "trap '' TERM; echo stubborn up; exec sleep 1000"
+# Ready once TERM is ignored: up alone (spawned) lets CMD run and the
+# test send TERM before the trap is set, and the stop is then prompt.
+mkservice "$T/stubborn/rc/stubborn" "trap '' TERM; echo stubborn up; echo >&3; exec sleep 1000"
+echo 3 > "$T/stubborn/rc/stubborn/notification-fd"
 container stubborn VIGIL_STOP_DEADLINE_MS=2000 -- sh -c "touch $T/stubborn/cmd-up; exec sleep 1000"
 wait_until 60 eval '[ -e "$T/stubborn/cmd-up" ]'
 t0=$(now_ms)
@@ -186,7 +191,10 @@ finished 60; ok "forwarded: then SIGTERM stops it (exit $code)" [ "$code" != 999
 R=$T/root
 mkdir -p "$R/etc/vigil" "$R/usr" "$R/dev" "$R/proc" "$R/run" "$R/vigil" "$R/tmp"
 for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
-mkservice "$R/etc/rc/web" "echo web on a read-only root; exec sleep 1000"
+# Ready after its line: CMD exits at once, and a web only spawned could be
+# stopped before saying it.
+mkservice "$R/etc/rc/web" "echo web on a read-only root; echo >&3; exec sleep 1000"
+echo 3 > "$R/etc/rc/web/notification-fd"
 start env -i PATH=/vigil:/usr/sbin:/usr/bin:/sbin:/bin ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
   unshare --kill-child -fpm sh -c '
   set -e

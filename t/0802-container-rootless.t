@@ -23,7 +23,10 @@ system() {
   mkdir -p "$k/rc" "$k/conf" "$k/w"
   chown nobody "$k/w"
   mkservice "$k/rc/web" "echo web as \$(id -u); exec sleep 1000"
-  mkservice "$k/rc/stubborn" "trap '' TERM; echo stubborn up; exec sleep 1000"
+  # Ready once TERM is ignored (CMD waits for it): TERM sent to a stubborn
+  # only spawned could kill it before its trap, and the stop be prompt.
+  mkservice "$k/rc/stubborn" "trap '' TERM; echo stubborn up; echo >&3; exec sleep 1000"
+  echo 3 > "$k/rc/stubborn/notification-fd"
 }
 
 # container NAME CMD: vigil-init -- sh -c CMD as nobody, rootless.
