@@ -31,14 +31,17 @@ wait_until 20 dead "$scanner"; ok "-d: scanner stops on TERM" [ $? = 0 ]
 mkdir sv2
 for i in 1 2 3 4 5; do mkservice sv2/ok$i "exec sleep 1000"; done
 mkservice sv2/ok1/log "exec cat > /dev/null"
-mkservice sv2/stubborn "trap '' TERM; exec sleep 1000"
+# Each notes when its trap is set: up only means spawned, and a TERM
+# before the trap would end it at once, with no deadline to wait for.
+mkservice sv2/stubborn "trap '' TERM; : > $T/stubborn-trapped; exec sleep 1000"
 mkservice sv2/deaf "echo hello; exec sleep 1000"
-mkservice sv2/deaf/log "trap '' TERM HUP; exec sleep 1000"
+mkservice sv2/deaf/log "trap '' TERM HUP; : > $T/deaf-trapped; exec sleep 1000"
 start runstat "$T/stop.stat" vigil-scan -k 2000 "$T/sv2" 2> scan2.err
 wait_until 30 eval '[ -n "$(runstat_pid stop.stat)" ]'
 scanner=$(runstat_pid stop.stat)
 track "$scanner"
-wait_until 20 all_up sv2/ok1 sv2/ok2 sv2/ok3 sv2/ok4 sv2/ok5 sv2/ok1/log sv2/stubborn sv2/deaf sv2/deaf/log
+wait_until 20 eval 'all_up sv2/ok1 sv2/ok2 sv2/ok3 sv2/ok4 sv2/ok5 sv2/ok1/log sv2/stubborn sv2/deaf sv2/deaf/log &&
+  [ -e stubborn-trapped ] && [ -e deaf-trapped ]'
 ok "deadline: every service and logger up" [ $? = 0 ]
 stubborn=$(svpid sv2/stubborn)
 deaf_logger=$(svpid sv2/deaf/log)

@@ -70,10 +70,10 @@ all_started() { [ "$(started_count)" = "$SERVICES" ]; }
 wait_until 180 all_started
 ok "all $SERVICES services started ($(started_count))" [ $? = 0 ]
 is "$(cat misses 2>/dev/null)" "" "no run script ever saw its dir incomplete"
-up=0
-i=1
-while [ $i -le $SERVICES ]; do is_up "live/s$i" && up=$((up + 1)); i=$((i + 1)); done
-is "$up" "$SERVICES" "svstat says every one is up"
+# A run can mark itself started before its supervisor has written "up".
+up_count() { local i=1 up=0; while [ $i -le $SERVICES ]; do is_up "live/s$i" && up=$((up + 1)); i=$((i + 1)); done; echo "$up"; }
+wait_until 30 eval '[ "$(up_count)" = "$SERVICES" ]'
+is "$(up_count)" "$SERVICES" "svstat says every one is up"
 all_loggers_up() { for n in 1 50 $SERVICES; do is_up "live/s$n/log" || return 1; done; }
 wait_until 60 all_loggers_up; ok "their loggers run too (s1, s50, s$SERVICES)" [ $? = 0 ]
 is "$(ls -A live | grep -c '^\.')" 0 "no dotdir left in the live dir"
@@ -119,9 +119,11 @@ wait_until 30 no_db_supervisor; ok "and its supervisors" [ $? = 0 ]
 ok "its log stays" file_has logs/db.log "db here"
 
 # --- a service that ignores SIGTERM: bounded wait, nothing removed ---
-mkservice rc/stubborn "trap '' TERM; exec sleep 100603"
+# It notes when its trap is set: up only means spawned, and a TERM before
+# the trap would stop it at once.
+mkservice rc/stubborn "trap '' TERM; : > $T/stubborn-trapped; exec sleep 100603"
 svactivate stubborn
-wait_until 30 is_up live/stubborn; ok "stubborn is up" [ $? = 0 ]
+wait_until 30 eval 'is_up live/stubborn && [ -e stubborn-trapped ]'; ok "stubborn is up, ignoring TERM" [ $? = 0 ]
 t0=$(date +%s%N)
 svdeactivate -t 1000 stubborn 2> err
 is "$?" 99 "svdeactivate -t 1000 of a service that will not stop: exit 99"

@@ -26,7 +26,8 @@ system() {
   mkservice "$k/rc/talker" "trap 'echo \"talker-stop \$(date +%s%N)\" >> $k/order; echo talker says goodbye; exit 0' TERM
 echo talker up
 while :; do sleep 1 & wait \$!; done"
-  mkservice "$k/rc/stubborn" "trap '' TERM; exec sleep 1000"
+  # trapped: TERM is ignored from now on (up only means spawned).
+  mkservice "$k/rc/stubborn" "trap '' TERM; : > $k/stubborn-trapped; exec sleep 1000"
   : > "$k/rc/stubborn/log"
   mkservice "$k/rc/forker" "sh -c 'sh -c \"echo \\\$\\\$ > $k/orphan.pid; exec sleep 0.5\" &'
 exec sleep 1000"
@@ -45,7 +46,7 @@ boot() {
 # The namespace's PID 1, as the host sees it.
 nsinit() { tr -d ' ' < /proc/"$unshare"/task/"$unshare"/children 2>/dev/null; }
 inside() { nsenter -t "$(nsinit)" -p -m "$@"; }
-all_up() { local d; for d in talker stubborn forker talker/log; do is_up "$T/$1/live/$d" || return 1; done; }
+all_up() { local d; for d in talker stubborn forker talker/log; do is_up "$T/$1/live/$d" || return 1; done; [ -e "$T/$1/stubborn-trapped" ]; }
 order_of() { grep -n "^$2" "$T/$1/order" | cut -d: -f1; }
 stamp_of() { sed -n "s/^$2 //p" "$T/$1/order"; }
 before() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
