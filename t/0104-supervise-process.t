@@ -19,6 +19,7 @@ is "$(sed -n 's/^sid-is-pid //p' clean-report)" 1 "service runs in its own sessi
 
 # --- SIGTERM: down, then exit; finish runs first ---
 printf '#!/bin/sh\necho finished >> %s/clean-finish\n' "$T" > clean/finish; chmod +x clean/finish
+wait_until 30 is_up clean   # the report may come before the status says up
 pid=$(svpid clean)
 kill -TERM "$sup"
 wait_until 30 dead "$sup"; ok "SIGTERM: the supervisor exits" [ $? = 0 ]

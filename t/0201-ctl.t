@@ -138,7 +138,8 @@ like "$(svstat never)" "^$T/never: supervisor not running$" "svstat on a dir nev
 # up, the pid the service really has, and seconds that grow.
 mkservice pidsvc "echo \$\$ > $T/pidsvc-pid; exec sleep 1000"
 supervise pidsvc
-wait_until 30 eval '[ -s pidsvc-pid ]'
+# The run may write its pid before its supervisor has written "up".
+wait_until 30 eval '[ -s pidsvc-pid ] && is_up pidsvc'
 pid=$(cat pidsvc-pid)
 like "$(svstat pidsvc)" "^$T/pidsvc: up \\(pid $pid\\) [01] seconds, normally up$" "svstat: up, the service's real pid, seconds, normally up"
 wait_until 30 eval 'svstat pidsvc | grep -qE "up \\(pid $pid\\) [1-9][0-9]* seconds"'; ok "svstat: the seconds count up" [ $? = 0 ]
@@ -229,7 +230,8 @@ svwait -d -t 300 one; rc=$?
 elapsed=$(( $(now_ms) - t0 ))
 is "$rc" 99 "svwait -d -t 300 on an up service: 99"
 ok "svwait -t 300: it waited (${elapsed} ms >= 250)" [ "$elapsed" -ge 250 ]
-ok "svwait -t 300: it did not wait much longer (${elapsed} ms < 3000)" [ "$elapsed" -lt 3000 ]
+# Loosely: a busy machine delays the start of svwait and of date.
+ok "svwait -t 300: it did not wait much longer (${elapsed} ms < 10000)" [ "$elapsed" -lt 10000 ]
 svwait -u -t 300 one oncesvc; is "$?" 99 "svwait -u one DOWN: 99, every dir must be up"
 
 # -d and -D: a finish that blocks keeps the service between the two.
@@ -261,7 +263,7 @@ like "$(svstat readysvc)" "^$T/readysvc: up \\(pid [0-9]+\\) [0-9]+ seconds, rea
 
 # svwait started before the supervisor: woken when it starts.
 mkservice later 'exec sleep 1000'
-start svwait -u -t 10000 later
+start svwait -u -t 60000 later
 wpid=$!
 wait_until 30 has_inotify "$wpid"; ok "svwait set up its watch" [ $? = 0 ]
 ok "svwait is waiting while no supervisor runs" eval '! dead $wpid'

@@ -116,6 +116,8 @@ before=$(file_lines dt.sig)
 "$VIGIL_BIN/svc" -d "$T/dt"; is "$?" 0 "our svc -d exits 0 on daemontools' supervise"
 wait_until 30 eval '[ "$(file_lines dt.sig)" -ge $((before + 2)) ]'
 is "$(tail -n 2 dt.sig | tr '\n' ' ')" "TERM CONT " "our svc -d: daemontools' supervise sends TERM then CONT"
+# daemontools' supervise signals first and writes its status after.
+wait_until 30 eval '"$VIGIL_BIN/svstat" "$T/dt" | grep -q "want down"'
 like "$("$VIGIL_BIN/svstat" "$T/dt")" "^$T/dt: up \\(pid $pid\\) .*, want down" "our svstat: want down"
 "$VIGIL_BIN/svc" -k "$T/dt"
 wait_until 30 dead "$pid"; ok "our svc -k kills daemontools' service" [ $? = 0 ]

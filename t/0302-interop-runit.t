@@ -49,13 +49,13 @@ wait_until 30 started ours.sig "$pid"; ok "a fresh run ($pid)" [ $? = 0 ]
 like "$("$SV" status "$T/ours")" "^run: $T/ours: \\(pid $pid\\) [0-9]+s" "sv status: run with the new pid"
 
 # sv -w waits by reading our status: it must see the change it asked for.
-out=$("$SV" -w 5 down "$T/ours"); code=$?
-is "$code" 0 "sv -w 5 down: sees the service down in our status"
-like "$out" "^ok: down: $T/ours: " "sv -w 5 down says ok: down"
+out=$("$SV" -w 30 down "$T/ours"); code=$?
+is "$code" 0 "sv -w 30 down: sees the service down in our status"
+like "$out" "^ok: down: $T/ours: " "sv -w 30 down says ok: down"
 ok "the service is gone when sv -w down returns" dead "$pid"
-out=$("$SV" -w 5 up "$T/ours"); code=$?
-is "$code" 0 "sv -w 5 up: sees the service up in our status"
-like "$out" "^ok: run: $T/ours: \\(pid [0-9]+\\)" "sv -w 5 up says ok: run"
+out=$("$SV" -w 30 up "$T/ours"); code=$?
+is "$code" 0 "sv -w 30 up: sees the service up in our status"
+like "$out" "^ok: run: $T/ours: \\(pid [0-9]+\\)" "sv -w 30 up says ok: run"
 pid=$(svpid ours)
 ok "our svstat agrees it is up" [ -n "$pid" ]
 like "$out" "\\(pid $pid\\)" "sv -w up reports vigil's pid"
