@@ -49,7 +49,10 @@ ok "podman logs: every service's lines, with its name" [ $? = 0 ]
 t0=$(now_ms)
 pm stop -t 10 "vigil-test-$$" > /dev/null
 elapsed=$(( $(now_ms) - t0 ))
-ok "podman stop: well within the 10 s grace, loosely (${elapsed} ms)" [ "$elapsed" -lt 8000 ]
+# Within the grace is told by the code below (143: TERM; the grace ending
+# in SIGKILL gives 137); the wall time also counts podman's own work, slow
+# on a busy machine: only a loose bound.
+ok "podman stop: not stuck, loosely (${elapsed} ms)" [ "$elapsed" -lt 20000 ]
 diag "podman stop: ${elapsed} ms"
 is "$(pm inspect -f '{{.State.ExitCode}}' "vigil-test-$$")" 143 "podman stop: the container's code is CMD's (killed by TERM)"
 
