@@ -77,11 +77,16 @@ wait_console() {
   done
 }
 
-# vm_wait_exit SECONDS: until QEMU exits; killed (by pid) at the deadline.
+# vm_wait_exit SECONDS: until QEMU exits; killed (by pid) at the deadline,
+# after the guest CPU's registers are asked of the monitor for the console:
+# a guest stuck halted (HLT=1, IF set) waits for an interrupt, one stuck
+# running spins; the kernel prints nothing in either case.
 vm_wait_exit() {
   local deadline=$(( $(now_ms) + $1 * 1000 ))
   while kill -0 "$qemu_pid" 2>/dev/null; do
     if [ "$(now_ms)" -ge "$deadline" ]; then
+      vm_monitor "info registers"
+      wait_console '^EIP=|^RIP=' 10
       kill -KILL "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; qemu_pid=
       return 1
     fi
