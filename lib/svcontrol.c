@@ -27,19 +27,6 @@ struct svcontrol_command const svcontrol_commands[256] = {
   ['k'] = { SVCONTROL_SIGNAL, SIGKILL, "kill" },
 };
 
-static int join(char *out, size_t size, char const *dir, char const *file)
-{
-  size_t dlen = strlen(dir), flen = strlen(file);
-  if (dlen + 1 + flen + 1 > size) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  memcpy(out, dir, dlen);
-  out[dlen] = '/';
-  memcpy(out + dlen + 1, file, flen + 1);
-  return 0;
-}
-
 /* A service dir exists but has no fifo yet: never supervised, or not now. */
 static int dir_exists(char const *dir)
 {
@@ -52,7 +39,7 @@ static int open_fifo_writer(char const *dir, char const *file)
 {
   char path[PATH_MAX];
   int fd;
-  if (join(path, sizeof path, dir, file) < 0) return -1;
+  if (svpath_join(path, dir, file) < 0) return -1;
   fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd >= 0) return fd;
   if (errno == ENXIO || (errno == ENOENT && dir_exists(dir))) return -2;
