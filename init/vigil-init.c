@@ -20,6 +20,7 @@
 
 #include "exitcode.h"
 #include "findprog.h"
+#include "pidns.h"
 #include "spawn.h"
 #include "svdir.h"
 #include "svpaths.h"
@@ -43,9 +44,6 @@
    after SIGTERM; services are killed 2 s before that, so that the
    loggers still drain and vigil exits with the main command's code. */
 #define CONTAINER_STOP_DEADLINE_MS 8000
-/* The initial PID namespace's inode number (PROC_PID_INIT_INO): PID 1 in
-   any other namespace is a container's. */
-#define INITIAL_PID_NAMESPACE_INODE 0xEFFFFFFCU
 /* What CMD's runner exits with when CMD cannot run: the shell's codes. */
 #define EXIT_CMD_NOT_FOUND 127
 #define EXIT_CMD_NOT_EXECUTABLE 126
@@ -317,6 +315,9 @@ static void set_role(char const *value)
 {
   /* value may live in a buffer that goes: keep our own constant. */
   if (!strcmp(value, "machine")) boot.role = "machine";
+  /* A container's PID 1 exits when it stops: the machine's must never. */
+  else if (!strcmp(value, "container") && pidns_kind() == PIDNS_INITIAL)
+    strerr_warnw("ignoring the role container: this is the machine's own PID namespace");
   else if (!strcmp(value, "container")) boot.role = "container";
   else strerr_warnw("ignoring the role ", value, ": neither machine nor container");
 }
@@ -625,9 +626,8 @@ static void __attribute__((noreturn)) exec_scanner(void)
 /* VIGIL_ROLE, else the PID namespace: is PID 1 a container's? */
 static int in_container(void)
 {
-  struct stat st;
   if (boot.role) return !strcmp(boot.role, "container");
-  return !stat("/proc/self/ns/pid", &st) && st.st_ino != INITIAL_PID_NAMESPACE_INODE;
+  return pidns_kind() == PIDNS_CHILD;
 }
 
 /* An environment variable holding milliseconds; fallback when unset. */

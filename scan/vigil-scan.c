@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "exitcode.h"
 #include "findprog.h"
+#include "pidns.h"
 #include "svdir.h"
 #include "svpaths.h"
 #include "spawn.h"
@@ -143,15 +144,18 @@ static void find_programs(void)
   scan.force_flag = find_force_flag();
 }
 
-/* The initial PID namespace's inode number (PROC_PID_INIT_INO): PID 1 in
-   any other namespace is a container's. */
-#define INITIAL_PID_NAMESPACE_INODE 0xEFFFFFFCU
-
 static enum scan_role detect_role(void)
 {
-  struct stat st;
   if (getpid() != 1) return ROLE_DAEMON;
-  if (!stat("/proc/self/ns/pid", &st) && st.st_ino != INITIAL_PID_NAMESPACE_INODE) return ROLE_CONTAINER;
+  return pidns_kind() == PIDNS_CHILD ? ROLE_CONTAINER : ROLE_MACHINE;
+}
+
+/* PID 1 of the machine's own namespace is the machine's, whatever -r
+   says: any other role exits when it stops, and the kernel panics. */
+static enum scan_role settle_role(enum scan_role asked)
+{
+  if (asked == ROLE_MACHINE || getpid() != 1 || pidns_kind() != PIDNS_INITIAL) return asked;
+  strerr_warnw("ignoring -r ", asked == ROLE_CONTAINER ? "container" : "daemon", ": PID 1 of the machine is a machine");
   return ROLE_MACHINE;
 }
 
@@ -200,7 +204,7 @@ static void parse_options(int argc, char const *const *argv)
   }
   if (argc - options.ind != 1 || !argv[options.ind][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
   scan.dir = argv[options.ind];
-  scan.role = role ? parse_role(role) : detect_role();
+  scan.role = role ? settle_role(parse_role(role)) : detect_role();
 }
 
 int main(int argc, char const *const *argv)
