@@ -62,7 +62,7 @@ static void source_of(char const *arg, char *source, size_t size, char const **n
     *name = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
   }
   if (!svinstall_name_valid(*name))
-    strerr_dief(VIGIL_EXIT_USAGE, "invalid service name: ", *name, ": it must not be empty, hold a slash or start with a dot");
+    strerr_dief(VIGIL_EXIT_USAGE, "invalid service name: ", *name, ": ", SVINSTALL_NAME_RULE);
 }
 
 /* -f: take the old service, then its logger, down (the seed's removal

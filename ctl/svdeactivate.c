@@ -58,7 +58,7 @@ static void deactivate(char const *name)
   struct stat st;
   tain deadline;
   if (!svinstall_name_valid(name))
-    strerr_dief(VIGIL_EXIT_USAGE, "invalid service name: ", name, ": it must not be empty, hold a slash or start with a dot");
+    strerr_dief(VIGIL_EXIT_USAGE, "invalid service name: ", name, ": ", SVINSTALL_NAME_RULE);
   path3(dir, g.live, name, "");
   path3(log, g.live, name, "log");
   if (fstatat(g.livefd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {

@@ -1,4 +1,7 @@
-/* vigil-populate: the boot-time copy of every service dir of SRC into DST, each all or nothing. */
+/* vigil-populate: the boot-time copy of every service dir of SRC into DST,
+   each all or nothing. One service's trouble is that service's refusal
+   (exit 100, the others installed); only SRC or DST themselves failing is
+   111. No SRC at all is a system with no packaged services: exit 0. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +15,7 @@
 
 #include "exitcode.h"
 #include "svinstall.h"
+#include "svpaths.h"
 
 #define USAGE "vigil-populate SRC DST"
 
@@ -30,13 +34,15 @@ static void failed(int exitcode)
   if (exitcode > g.exitcode) g.exitcode = exitcode;
 }
 
+/* Whatever went wrong inside one service (bad input, EIO, EACCES) refuses
+   that service only. */
 static void warn_error(struct svinstall_error const *e)
 {
   if (e->err) {
     errno = e->err;
-    strerr_warnwusys(e->verb, " ", e->object);
+    strerr_warnwusys(e->verb, " ", e->object, ": not installed");
   } else strerr_warnwu(e->verb, " ", e->object, ": ", e->reason);
-  failed(e->exitcode);
+  failed(VIGIL_EXIT_USAGE);
 }
 
 static void populate_one(char const *name)
@@ -48,14 +54,16 @@ static void populate_one(char const *name)
     .flags = 0     /* DST is a tmpfs at boot: nothing to sync */
   };
   struct svinstall_error e;
-  if (strlen(g.src) + 1 + strlen(name) + 1 > sizeof source) {
-    strerr_warnw("name too long: ", g.src, "/", name);
+  if (!svinstall_name_valid(name)) {
+    strerr_warnw("not installing ", g.src, "/", name, ": invalid service name: ", SVINSTALL_NAME_RULE);
     failed(VIGIL_EXIT_USAGE);
     return;
   }
-  strcpy(source, g.src);
-  strcat(source, "/");
-  strcat(source, name);
+  if (svpath_join(source, g.src, name) < 0) {
+    strerr_warnw("not installing ", g.src, "/", name, ": path too long");
+    failed(VIGIL_EXIT_USAGE);
+    return;
+  }
   switch (svinstall_activate(&req, &e)) {
     case SVINSTALL_FAILED: warn_error(&e); break;
     case SVINSTALL_INSTALLED: break;
@@ -67,19 +75,43 @@ static void populate_one(char const *name)
   }
 }
 
+/* SRC itself: a dir, or missing (no packaged services). Anything else
+   there (a file, a symlink to nothing, no permission) is an error that
+   names it. Returns the open dir, or 0 when SRC is missing. */
+static DIR *open_source(void)
+{
+  struct stat st;
+  DIR *dir;
+  if (lstat(g.src, &st) < 0) {
+    if (errno != ENOENT) strerr_diefusys(VIGIL_EXIT_SYSTEM, "stat ", g.src);
+    /* A container's init with nothing to supervise is the common case: quiet there. */
+    if (!svinstall_container_role()) strerr_warnw(g.src, " does not exist: no packaged services to install");
+    return 0;
+  }
+  if (S_ISLNK(st.st_mode) && stat(g.src, &st) < 0) {
+    if (errno == ENOENT) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to open ", g.src, ": a symlink to nothing");
+    strerr_diefusys(VIGIL_EXIT_SYSTEM, "follow ", g.src);
+  }
+  if (!S_ISDIR(st.st_mode)) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to open ", g.src, ": not a directory");
+  dir = opendir(g.src);
+  if (!dir) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", g.src);
+  return dir;
+}
+
 /* Every entry of SRC that is a dir (or a symlink to one) and does not
    start with a dot; anything else there (a README) is not a service. */
 static void populate(void)
 {
-  DIR *dir = opendir(g.src);
+  DIR *dir = open_source();
   struct dirent *d;
-  if (!dir) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", g.src);
+  if (!dir) return;
   while ((errno = 0, d = readdir(dir))) {
     struct stat st;
     if (d->d_name[0] == '.') continue;
     if (fstatat(dirfd(dir), d->d_name, &st, 0) < 0) {
-      strerr_warnwusys("stat ", g.src, "/", d->d_name);
-      failed(VIGIL_EXIT_SYSTEM);
+      if (errno == ENOENT) strerr_warnw("not installing ", g.src, "/", d->d_name, ": a symlink to nothing");
+      else strerr_warnwusys("stat ", g.src, "/", d->d_name, " (not installed)");
+      failed(VIGIL_EXIT_USAGE);
       continue;
     }
     if (!S_ISDIR(st.st_mode)) continue;

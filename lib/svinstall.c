@@ -39,7 +39,7 @@ static char const container_log_template[] =
   "# vigil's log/run in a container: the container's stdout, NAME: before each line.\n"
   "exec vigil-log -p '" SVINSTALL_NAME_PLACEHOLDER ": ' -\n";
 
-static int in_container(void)
+int svinstall_container_role(void)
 {
   char const *role = getenv("VIGIL_ROLE");
   return role && !strcmp(role, "container");
@@ -108,9 +108,22 @@ static void walker_init(struct walker *w, struct svinstall_error *e, unsigned in
   w->path[w->len] = 0;
 }
 
+/* The characters a name may have: it goes into file names, messages and
+   the log/run template's shell text as it is, so nothing a shell reads as
+   syntax (space, quotes, $, ;, newline...) and nothing that needs escaping. */
+static int name_char_valid(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+    || c == '.' || c == '_' || c == '@' || c == '+' || c == '-';
+}
+
 int svinstall_name_valid(char const *name)
 {
-  return *name && *name != '.' && !strchr(name, '/') && strlen(name) < NAME_MAX - sizeof ".old";
+  size_t len = strlen(name);
+  if (!len || *name == '.' || len >= NAME_MAX - sizeof ".old") return 0;
+  for (size_t i = 0; i < len; i++)
+    if (!name_char_valid(name[i])) return 0;
+  return 1;
 }
 
 static int dotname(char *out, size_t size, char const *name, char const *suffix)
@@ -177,7 +190,7 @@ int svinstall_template_load(stralloc *out, char const *path, struct svinstall_er
   int required = 1;
   if (!path) path = getenv("VIGIL_LOG_TEMPLATE");
   out->len = 0;
-  if ((!path || !*path) && in_container()) {
+  if ((!path || !*path) && svinstall_container_role()) {
     if (stralloc_catb(out, container_log_template, sizeof container_log_template - 1)) return 0;
     set_error(e, VIGIL_EXIT_SYSTEM, "load the log template", "", errno, 0);
     return -1;
@@ -377,6 +390,9 @@ static int check_source(struct walker *w, int srcfd, enum source_log *log)
     *log = SOURCE_LOG_NONE;
   } else if (S_ISREG(st.st_mode) && st.st_size) {
     return fail_input(w, "a file that is not empty: log must be a dir, or an empty file for no logger");
+  } else if (S_ISLNK(st.st_mode) && fstatat(srcfd, SVDIR_LOG, &st, 0) < 0) {
+    if (errno == ENOENT) return fail_input(w, "a symlink to nothing: the service would run unlogged");
+    return fail_sys(w, "follow");
   } else if (S_ISDIR(st.st_mode)) {
     path_push(w, SVDIR_RUN);
     if (fstatat(srcfd, SVDIR_LOG "/" SVDIR_RUN, &st, 0) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & EXECUTABLE_BITS))

@@ -46,8 +46,12 @@ struct svinstall_request {
   unsigned int flags;       /* enum svinstall_flag */
 };
 
-/* A NAME fit for the live dir: not empty, no slash, no leading dot. */
+/* A NAME fit for the live dir: letters, digits and . _ @ + - only (it
+   reaches the log/run template's shell text as it is), no leading dot,
+   short enough for its dotdirs (.NAME.old). */
 int svinstall_name_valid(char const *name);
+/* What the refusal says, after the name. */
+#define SVINSTALL_NAME_RULE "only letters, digits and . _ @ + - (not first a dot), fewer than 250 bytes"
 
 
 /* Load the log/run template into out: path if not NULL (it must exist),
@@ -57,6 +61,10 @@ int svinstall_name_valid(char const *name);
    (default /etc/vigil/log-run), else the built-in default when that is
    absent. Returns 0, or -1 with *e filled. */
 int svinstall_template_load(stralloc *out, char const *path, struct svinstall_error *e);
+
+/* vigil-init said this is a container ($VIGIL_ROLE=container): the log
+   template and what is worth a warning differ there. */
+int svinstall_container_role(void);
 
 /* Take an exclusive lock on the live dir (flock on its fd), so that two
    installs into it never interleave. Returns 0, or -1 with errno. */

@@ -343,6 +343,12 @@ void part_check_log(uint32_t slot)
   if (log->state == PART_READY || service_at(slot)->removing) return;
   if (part_path(path, sizeof path, slot, PART_LOG, 0) < 0) return;
   if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    /* A log that is there but leads nowhere must not pass unseen: the
+       service's output goes to our stdout instead of its logger. */
+    if (!log->warned && !lstat(path, &st) && S_ISLNK(st.st_mode) && stat(path, &st) < 0) {
+      strerr_warnw(scan.dir, "/", path, " is a symlink to nothing: ", service_at(slot)->name, " runs unlogged");
+      log->warned = true;
+    }
     log->state = PART_ABSENT;
     return;
   }
