@@ -409,7 +409,9 @@ static int run_rcinit(void)
     set_why("unable to run ", path, "", error);
     return -1;
   }
-  if (waitpid(pid, &status, 0) < 0) _exit(VIGIL_EXIT_SYSTEM);
+  /* A forwarded signal dropped by the runner interrupts the wait: not an error. */
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) _exit(VIGIL_EXIT_SYSTEM);
   if (WIFEXITED(status) && !WEXITSTATUS(status)) return 0;
   code[uint_fmt(code, WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status))] = 0;
   set_why(path, WIFSIGNALED(status) ? " was killed by signal " : " failed with exit code ", code, 0);
@@ -524,7 +526,7 @@ static void drop_signal(int sig)
    gives CMD the default action back (a caught signal is reset). */
 static void drop_forwarded_signals(void)
 {
-  struct sigaction drop = { .sa_handler = drop_signal };
+  struct sigaction drop = { .sa_handler = drop_signal, .sa_flags = SA_RESTART };
   sigemptyset(&drop.sa_mask);
   for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
     sigaction(forwarded_signals[i], &drop, 0);

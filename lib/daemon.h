@@ -7,8 +7,14 @@
    inherited fd close-on-exec. Dies (111) if /dev/null cannot be opened. */
 void daemon_sane_fds(void);
 
-/* A selfpipe catching these signals (0-terminated), SIGPIPE ignored, and
-   the monotonic clock for deadlines. Returns the selfpipe fd; dies on failure. */
+/* A signalfd catching these signals (0-terminated), exactly these blocked
+   (any of them already pending is read from it, never lost), SIGPIPE
+   ignored, and the monotonic clock for deadlines. Returns the fd; dies on
+   failure. */
 int daemon_trap(int const *signals);
+
+/* The next signal from daemon_trap's fd: its number, 0 when none is
+   pending, -1 with errno on failure. */
+int daemon_signal_read(int fd);
 
 #endif

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <skalibs/iopause.h>
-#include <skalibs/selfpipe.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
@@ -233,10 +232,10 @@ static void drain(void)
   g.retry_ms = 0;
 }
 
-static void handle_signals(void)
+static void handle_signals(int signal_fd)
 {
   int sig;
-  while ((sig = selfpipe_read()) > 0) {
+  while ((sig = daemon_signal_read(signal_fd)) > 0) {
     switch (sig) {
       case SIGALRM:
         if (!g.stuck && logdir_rotate(&g.log) < 0 && errno != EBUSY) strerr_warnwusys("rotate ", g.log.path);
@@ -278,7 +277,7 @@ static void loop(int selfpipe_fd)
     /* A running processor is waited for; one waiting to retry is left to the next logger. */
     if ((g.input_eof || g.stopping) && !g.stuck && g.input_start == g.input_end && !g.log.buffered && !g.processor_pid) finish();
     if (iopause_g(fds, reading ? 2 : 1, &deadline) < 0 && errno != EINTR) strerr_warnwusys("iopause");
-    if (fds[0].revents & IOPAUSE_READ) handle_signals();
+    if (fds[0].revents & IOPAUSE_READ) handle_signals(selfpipe_fd);
     if (g.process_retry && !tain_future(&g.process_retry_at)) {
       g.process_retry = false;
       process_start();

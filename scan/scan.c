@@ -77,6 +77,10 @@ static void notify_ready(void)
 
 void scan_start(void)
 {
+  /* A flag left by a request PID 1 never acted on must not force the next stop. */
+  if (scan.force_flag) unlink(scan.force_flag);
+  /* A child that exited before the trap was set sent its SIGCHLD to nobody. */
+  scan_reap();
   scan_stop_init(&scan.stop, scan.rc_shutdown != 0);
   watch_dir();
   scan_schedule_rescan();
@@ -230,6 +234,9 @@ static void stop_step(enum stop_event_type type, enum stop_goal goal, int exit_c
     },
   };
   struct stop_actions actions = { .count = 0 };
+  /* A machine has no "exit": its main command ending (vigil-init -- CMD)
+     powers it off, as a VM that ran one job should. */
+  if (scan.role == ROLE_MACHINE && event.goal == GOAL_EXIT) event.goal = GOAL_POWEROFF;
   tain_now_g();
   if (scan_stop_step(&scan.stop, &event, &STAMP, &actions) < 0)
     strerr_dief(VIGIL_EXIT_BUG, "internal error: too many stop actions for one event");

@@ -14,7 +14,6 @@
 
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
-#include <skalibs/selfpipe.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
@@ -68,8 +67,8 @@ static void raise_fd_limit(void)
 static void handle_signals(void)
 {
   int sig;
-  while ((sig = selfpipe_read()) > 0) scan_on_signal(sig);
-  if (sig < 0) strerr_warnwusys("read the selfpipe");
+  while ((sig = daemon_signal_read(selfpipe_fd)) > 0) scan_on_signal(sig);
+  if (sig < 0) strerr_warnwusys("read the signal fd");
 }
 
 /* One wait for everything: signals, inotify, the earliest deadline. */

@@ -11,7 +11,6 @@
 
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
-#include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
@@ -287,7 +286,7 @@ static void reap_children(void)
 static void handle_signals(void)
 {
   int sig;
-  while ((sig = selfpipe_read()) > 0) {
+  while ((sig = daemon_signal_read(g.selfpipe_fd)) > 0) {
     struct supervise_event event = { .type = EVENT_TERMINATE };
     switch (sig) {
       case SIGCHLD:
@@ -307,7 +306,7 @@ static void handle_signals(void)
     }
     dispatch(&event);
   }
-  if (sig < 0) strerr_warnwusys("read the selfpipe");
+  if (sig < 0) strerr_warnwusys("read the signal fd");
 }
 
 static void handle_control(void)
