@@ -143,25 +143,76 @@ static int wait_for(pid_t child)
   }
 }
 
-/* The last resort: PID 1 must never exit. Blocking waits; with no child
-   left there is nothing to reap ever again (only a process can make one). */
+/* A held signal is a power request (busybox's convention: USR1 halt,
+   USR2 and PWR poweroff, TERM and INT reboot). */
+static char const *power_request(int sig)
+{
+  switch (sig) {
+    case SIGUSR1: return "halt";
+    case SIGUSR2: case SIGPWR: return "poweroff";
+    case SIGTERM: case SIGINT: return "reboot";
+  }
+  return 0;
+}
+
+/* A power request while PID 1 is vigil-init (a rescue shell, or reaping
+   after failed boots): nothing is supervised yet, so forced or not it is
+   the final stage at once. Its force flag is spent here. */
+static void __attribute__((noreturn)) power_now(char const *mode)
+{
+  char path[PATH_MAX];
+  char const *argv[4] = { 0, "--final", mode, 0 };
+  if (!svpath_join(path, svpath_env_dir("VIGIL_RUNDIR", VIGIL_RUNDIR_DEFAULT), VIGIL_FORCE_FLAG)) unlink(path);
+  strerr_warn(PROG, ": ", mode, " asked during the rescue: the final stage");
+  argv[0] = findprog("vigil-shutdown", "VIGIL_SHUTDOWN", path);
+  if (argv[0]) execv(argv[0], (char *const *)argv);
+  strerr_warnw("unable to run vigil-shutdown --final: sync, then reboot(2) directly");
+  sync();
+  reboot(!strcmp(mode, "halt") ? RB_HALT_SYSTEM : !strcmp(mode, "poweroff") ? RB_POWER_OFF : RB_AUTOBOOT);
+  for (;;) pause();
+}
+
+/* Waits for child (or, with child 0, forever), reaping every other
+   process on the way (orphans are ours) and acting on a power request.
+   Returns child's wait status, or -1 if it is gone already. */
+static int wait_for_or_power(pid_t child)
+{
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  for (size_t i = 0; i < sizeof held_signals / sizeof held_signals[0]; i++) sigaddset(&set, held_signals[i]);
+  sigprocmask(SIG_BLOCK, &set, 0);
+  for (;;) {
+    int status, sig;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+      if (pid == child) return status;
+    if (pid < 0 && errno == ECHILD && child) return -1;
+    sig = sigwaitinfo(&set, 0);
+    if (power_request(sig)) power_now(power_request(sig));
+  }
+}
+
+/* The last resort: PID 1 must never exit. It reaps, and a poweroff,
+   reboot or halt (or the power button's SIGPWR) still ends the machine. */
 static void __attribute__((noreturn)) reap_forever(void)
 {
-  strerr_warnw("nothing left to run: staying as PID 1 and reaping; reboot with reboot -f or the power button");
-  for (;;)
-    if (wait(0) < 0 && errno == ECHILD) pause();
+  strerr_warnw("nothing left to run: staying as PID 1 and reaping; poweroff, reboot or halt still work");
+  wait_for_or_power(0);
+  for (;;) pause();
 }
 
 /* Runs in a child (or the rc.init runner): the rescue program on the
    console, its own session, the console as its controlling tty when it is
    one. $VIGIL_CONFDIR/rescue when executable, else /bin/sh. */
-static void __attribute__((noreturn)) exec_rescue(void)
+static void __attribute__((noreturn)) exec_rescue(enum rescue_reason reason)
 {
   char custom[PATH_MAX];
   char const *argv[3] = { RESCUE_SHELL, "-i", 0 };
   unblock_all_signals();
   setsid();
-  if (isatty(0)) ioctl(0, TIOCSCTTY, 1);
+  /* After rc.init, services run (a console getty, say): never steal their tty. */
+  if (isatty(0)) ioctl(0, TIOCSCTTY, reason == RESCUE_RCINIT ? 0 : 1);
   setenv("VIGIL_RESCUE_REASON", boot.why, 1);
   if (strlen(boot.confdir) + sizeof "/rescue" <= sizeof custom) {
     strcpy(custom, boot.confdir);
@@ -184,13 +235,13 @@ static void banner(enum rescue_reason reason)
   max[uint_fmt(max, BOOT_ATTEMPTS_MAX)] = 0;
   switch (reason) {
     case RESCUE_ASKED:
-      strerr_warn(PROG, ": rescue shell, as the kernel command line asked: exit it to continue the boot, or reboot -f");
+      strerr_warn(PROG, ": rescue shell, as the kernel command line asked: exit it to continue the boot, or poweroff, reboot, halt");
       return;
     case RESCUE_FAILED:
-      strerr_warn(PROG, ": rescue shell: ", boot.why, ": fix it, then exit the shell to retry the boot (attempt ", attempt, " of ", max, "), or reboot -f");
+      strerr_warn(PROG, ": rescue shell: ", boot.why, ": fix it, then exit the shell to retry the boot (attempt ", attempt, " of ", max, "), or poweroff, reboot, halt");
       return;
     case RESCUE_RCINIT:
-      strerr_warn(PROG, ": rescue shell: ", boot.why, ": services are still supervised: exit the shell to leave it, or reboot");
+      strerr_warn(PROG, ": rescue shell: ", boot.why, ": services are still supervised (a console service may share this tty): exit the shell to leave it, or reboot");
       return;
   }
 }
@@ -206,8 +257,8 @@ static int run_rescue(enum rescue_reason reason)
     strerr_warnwusys("fork the rescue shell");
     return -1;
   }
-  if (!pid) exec_rescue();
-  return wait_for(pid);
+  if (!pid) exec_rescue(reason);
+  return wait_for_or_power(pid);
 }
 
 /* A boot step failed: the rescue shell, then a fresh boot when it exits
@@ -559,7 +610,7 @@ static void __attribute__((noreturn)) run_runner(int notify)
     strerr_warn(PROG, ": fatal: ", boot.why);
     if (boot.container) _exit(VIGIL_EXIT_SYSTEM);
     banner(RESCUE_RCINIT);
-    exec_rescue();
+    exec_rescue(RESCUE_RCINIT);
   }
   if (!boot.cmd) _exit(VIGIL_EXIT_OK);
   code = wait_for_services();
