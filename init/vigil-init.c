@@ -629,8 +629,14 @@ static void __attribute__((noreturn)) exec_scanner(void)
   int notify[2];
   pid_t runner;
   char const *scanner = findprog("vigil-scan", "VIGIL_SCAN", path);
+  char other[PATH_MAX];
   if (!scanner) {
     set_why("unable to find vigil-scan beside vigil-init or in PATH", "", "", 0);
+    boot_failed();
+  }
+  /* The scanner cannot run without it: better said here, before the exec. */
+  if (!findprog("vigil-supervise", "VIGIL_SUPERVISE", other)) {
+    set_why("unable to find vigil-supervise beside vigil-init or in PATH", "", "", 0);
     boot_failed();
   }
   if (pipe(notify) < 0) {
@@ -775,6 +781,12 @@ int main(int argc, char const *const *argv)
   if (boot.rescue_asked && !boot.container) {
     set_why("the kernel command line asked for it", "", "", 0);
     run_rescue(RESCUE_ASKED);
+  }
+  /* The scanner could not set up as PID 1 and handed the machine back. */
+  if (getenv(VIGIL_SCAN_FAILED_VAR)) {
+    set_why("vigil-scan: ", getenv(VIGIL_SCAN_FAILED_VAR), "", 0);
+    unsetenv(VIGIL_SCAN_FAILED_VAR);
+    boot_failed();
   }
   populate();
   exec_scanner();

@@ -32,9 +32,9 @@ int daemon_trap(int const *signals)
   int fd;
   sigemptyset(&set);
   for (; *signals; signals++) sigaddset(&set, *signals);
-  if (sigprocmask(SIG_SETMASK, &set, 0) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "block signals");
+  if (sigprocmask(SIG_SETMASK, &set, 0) < 0) return -1;
   fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create the signal fd");
+  if (fd < 0) return -1;
   signal(SIGPIPE, SIG_IGN);
   tain_now_set_stopwatch_g();
   return fd;

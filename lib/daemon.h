@@ -9,8 +9,8 @@ void daemon_sane_fds(void);
 
 /* A signalfd catching these signals (0-terminated), exactly these blocked
    (any of them already pending is read from it, never lost), SIGPIPE
-   ignored, and the monotonic clock for deadlines. Returns the fd; dies on
-   failure. */
+   ignored, and the monotonic clock for deadlines. Returns the fd, or -1
+   with errno (PID 1 must not die of it: the caller decides). */
 int daemon_trap(int const *signals);
 
 /* The next signal from daemon_trap's fd: its number, 0 when none is

@@ -24,6 +24,10 @@
 #define VIGIL_RUNDIR_DEFAULT "/run/vigil"
 #define VIGIL_FORCE_FLAG "shutdown-force"
 
+/* vigil-scan, as PID 1 of a machine, failed its setup: it execs vigil-init
+   with the reason in this variable, for the rescue shell. */
+#define VIGIL_SCAN_FAILED_VAR "VIGIL_SCAN_FAILED"
+
 /* Used when $SVDIR is unset or empty (the seed's recommended location). */
 #define SVDIR_DEFAULT "/var/service"
 

@@ -360,6 +360,7 @@ int main(int argc, char const *const *argv)
   /* The processor runs in LOGDIR; nothing else here uses the cwd. */
   if (g.log.processor && fchdir(g.log.dirfd) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   selfpipe_fd = daemon_trap(trapped);
+  if (selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
   process_start();  /* a previous left by an earlier logger */
   make_header();
   loop(selfpipe_fd);

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <skalibs/djbunix.h>
@@ -127,11 +128,30 @@ static char const *find_force_flag(void)
   return path;
 }
 
+/* A setup failure. PID 1 of a machine must not exit (the kernel would
+   panic): vigil-init takes it back and gives the rescue shell, told why. */
+static void __attribute__((noreturn)) setup_failed(char const *what, int error)
+{
+  char init[PATH_MAX];
+  char const *argv[2] = { 0, 0 };
+  char const *reason = error ? strerror(error) : "";
+  if (scan.role != ROLE_MACHINE || getpid() != 1) {
+    if (error) strerr_dief(VIGIL_EXIT_SYSTEM, what, ": ", reason);
+    strerr_dief(VIGIL_EXIT_SYSTEM, what);
+  }
+  strerr_warnw(what, error ? ": " : "", reason, ": back to vigil-init's rescue");
+  setenv(VIGIL_SCAN_FAILED_VAR, what, 1);
+  argv[0] = findprog("vigil-init", "VIGIL_INIT", init);
+  if (argv[0]) execv(argv[0], (char *const *)argv);
+  strerr_warnwusys("exec vigil-init: staying as PID 1 and reaping");
+  for (;;) if (wait(0) < 0 && errno == ECHILD) pause();
+}
+
 static void find_programs(void)
 {
   static char supervisor[PATH_MAX], shutdown[PATH_MAX];
   scan.supervisor = findprog(SUPERVISOR_NAME, "VIGIL_SUPERVISE", supervisor);
-  if (!scan.supervisor) strerr_dief(VIGIL_EXIT_SYSTEM, "unable to find ", SUPERVISOR_NAME, " beside vigil-scan or in PATH");
+  if (!scan.supervisor) setup_failed("unable to find " SUPERVISOR_NAME " beside vigil-scan or in PATH", 0);
   if (scan.role != ROLE_MACHINE) return;
   scan.shutdown = findprog(SHUTDOWN_NAME, "VIGIL_SHUTDOWN", shutdown);
   /* PID 1 must come up all the same: the stop will say what is missing. */
@@ -163,16 +183,18 @@ static void setup(void)
   daemon_sane_fds();
   find_programs();
   scan.dir_path = absolute(scan.dir);
-  if (!scan.dir_path) strerr_diefusys(VIGIL_EXIT_SYSTEM, "resolve ", scan.dir);
-  if (chdir(scan.dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", scan.dir);
+  if (!scan.dir_path) setup_failed("unable to resolve the scan dir", errno);
+  if (chdir(scan.dir) < 0) setup_failed("unable to chdir to the scan dir", errno);
   raise_fd_limit();
   /* What we send supervisors waits until they have trapped it. */
   spawn_set_child_blocked(1ULL << (SIGTERM - 1) | 1ULL << (SIGHUP - 1) | 1ULL << (SIGUSR1 - 1) | 1ULL << (SIGINT - 1));
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   selfpipe_fd = daemon_trap(scan_role_signals(scan.role));
+  if (selfpipe_fd < 0) setup_failed("unable to trap signals", errno);
+  /* Without inotify, rescans every second see what it would have. */
   scan.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (scan.inotify_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "inotify_init1");
+  if (scan.inotify_fd < 0) strerr_warnwusys("inotify_init1 (rescanning every second instead)");
   scan_table_init(&scan.table);
 }
 

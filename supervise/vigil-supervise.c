@@ -438,6 +438,7 @@ static void setup(char const *dir)
   g.control_writer_fd = open(SVPATH_CONTROL, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (g.control_writer_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "open ", dir, "/", SVPATH_CONTROL);
   g.selfpipe_fd = daemon_trap(trapped);
+  if (g.selfpipe_fd < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "trap signals");
 }
 
 static enum supervise_want want_of(enum svstatus_want want)
