@@ -41,7 +41,7 @@ refused() {
   is "$(listing live)" "$before" "$desc: live dir unchanged"
 }
 
-refused 100 '^svactivate: fatal: invalid service name: \.hidden: it must not be empty, hold a slash or start with a dot$' \
+refused 100 '^svactivate: fatal: invalid service name: \.hidden: only letters, digits' \
   "a name starting with a dot" svactivate .hidden
 mkservice rc/.dot 'exec sleep 1000'
 refused 100 'invalid service name: \.dot' "a path whose last component starts with a dot" svactivate "$T/rc/.dot"
