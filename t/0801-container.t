@@ -92,6 +92,12 @@ nothing_said() {
 }
 # with_services: this setup has an /etc/rc holding services.
 with_services() { [ "$setup" = rc ]; }
+# same_bytes WANT GOT: the two files are equal, byte for byte (diag GOT otherwise).
+same_bytes() {
+  cmp -s "$1" "$2" && return 0
+  diag "expected: $(od -c "$1" | head -5)" "got: $(od -c "$2" | head -20)"
+  return 1
+}
 
 # --- exit codes ---
 exit_codes() {
@@ -119,14 +125,14 @@ output() {
   finished 60; is "$code" 0 "$name: output: CMD's run is clean"
   printf 'cmd out\tone\r\nlast, no newline' > "$T/$setup/output/want-stdout"
   printf 'cmd err \001\n' > "$T/$setup/output/want-stderr"
-  ok "$name: output: CMD's stderr byte for byte, no word from vigil" cmp "$T/$setup/output/want-stderr" "$T/$setup/output/stderr"
+  ok "$name: output: CMD's stderr byte for byte, no word from vigil" same_bytes "$T/$setup/output/want-stderr" "$T/$setup/output/stderr"
   if with_services; then
     ok "$name: output: CMD's lines unprefixed among the services'" grep -qF "$(printf 'cmd out\tone\r')" "$T/$setup/output/stdout"
     like "$(cat "$T/$setup/output/stdout")" "^web: web starting" "$name: output: a service's lines reach the container's stdout, its name before each"
     like "$(cat "$T/$setup/output/stdout")" "^db: db up" "$name: output: every service's"
     like "$(cat "$T/$setup/output/live/web/log/run")" "vigil-log -p 'web: ' -" "$name: output: the default log/run of a container is vigil-log to stdout"
   else
-    ok "$name: output: CMD's stdout byte for byte, nothing else" cmp "$T/$setup/output/want-stdout" "$T/$setup/output/stdout"
+    ok "$name: output: CMD's stdout byte for byte, nothing else" same_bytes "$T/$setup/output/want-stdout" "$T/$setup/output/stdout"
   fi
   container output -- true
   finished 60; is "$code" 0 "$name: output: a silent CMD"
