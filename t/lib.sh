@@ -128,6 +128,47 @@ start_in() {
   start sh -c 'input=$1; shift; exec "$@" < "$input"' sh "$input" "$@"
 }
 
+# --- container helpers ---
+
+# no_etc_rc: sh code to run first in a new mount namespace, before exec'ing
+# vigil-init there, for the container tests' runs with no /etc/rc at all
+# (tini's use: an image with no services). Where the host has an /etc/rc,
+# /etc becomes a tmpfs holding the host's other entries (bind mounts and
+# copied symlinks), so that /etc/rc does not exist in the namespace; where
+# it has none (the usual case), nothing is done.
+# shellcheck disable=SC2016
+no_etc_rc='if [ -e /etc/rc ] || [ -L /etc/rc ]; then
+  view=$(mktemp -d) && mount -t tmpfs -o mode=0755 tmpfs "$view" || exit 111
+  for entry in /etc/* /etc/.[!.]*; do
+    name=${entry#/etc/}
+    if [ "$name" = rc ]; then continue
+    elif [ -L "$entry" ]; then cp -P "$entry" "$view/$name"
+    elif [ -d "$entry" ]; then mkdir "$view/$name" && mount --rbind "$entry" "$view/$name"
+    elif [ -e "$entry" ]; then : > "$view/$name" && mount --bind "$entry" "$view/$name"
+    fi
+  done
+  # In a user namespace mount(8) may fail to note the move (utab) after
+  # making it: what counts is /etc/rc gone.
+  mount --move "$view" /etc 2>/dev/null
+  rmdir "$view" 2>/dev/null
+  [ ! -e /etc/rc ] || { echo "no_etc_rc: unable to hide /etc/rc" >&2; exit 111; }
+fi
+'
+
+# unsanitized FILE: FILE, less the warnings ASan prints on its own (under
+# the ASan build only: VIGIL_SANITIZED=1), for tests that want a stderr
+# silent or byte for byte. ASan warns so where it cannot read /proc yet
+# (PID 1 in a chroot before it mounts /proc: the executable's name, the
+# stack's bounds); its errors are not warnings, and abort the program.
+unsanitized() {
+  if [ "${VIGIL_SANITIZED:-}" = 1 ]; then
+    grep -av -e '^==[0-9]*==WARNING: ' -e '^False positive error reports may follow$' \
+      -e '^For details see https://github.com/google/sanitizers/issues/189$' "$1"
+  else
+    cat "$1"
+  fi
+}
+
 # --- log-dir helpers ---
 
 # archives DIR: the archive names of a log dir, oldest first.
