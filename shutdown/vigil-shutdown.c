@@ -23,6 +23,7 @@
 #include "exitcode.h"
 #include "svpaths.h"
 #include "linux-syscall.h"
+#include "pidns.h"
 
 #define USAGE "vigil-shutdown [ -f ] halt|poweroff|reboot | vigil-shutdown --final [ -g GRACE_MS ] MODE | halt|poweroff|reboot [ -f ] | shutdown [ -f ] -h|-p|-r [ now | +MIN ]"
 
@@ -35,6 +36,8 @@
    raised its own for thousands of pipes. */
 #define DEFAULT_NOFILE_SOFT 1024
 #define DEFAULT_NOFILE_HARD 4096
+/* sync waits on every disk: a healthy one flushes in seconds. */
+#define FINAL_SYNC_MS 15000
 /* The highest signal number of Linux. */
 #define KERNEL_NSIG 64
 
@@ -211,9 +214,9 @@ static void reboot_as_pid1(int howto)
   reboot(howto);
 }
 
-/* Reaps until no process is left (ECHILD: as PID 1 every orphan is ours)
-   or deadline_ms passes. Returns 1 when none is left. */
-static int wait_all_gone(unsigned int deadline_ms)
+/* Reaps until `which` is reaped (-1: until no process is left, ECHILD: as
+   PID 1 every orphan is ours) or deadline_ms passes. Returns 1 when it is. */
+static int wait_gone(pid_t which, unsigned int deadline_ms)
 {
   struct timespec deadline, now;
   sigset_t chld;
@@ -226,7 +229,8 @@ static int wait_all_gone(unsigned int deadline_ms)
   for (;;) {
     struct timespec left;
     pid_t pid;
-    while ((pid = waitpid(-1, 0, WNOHANG)) > 0) {}
+    while ((pid = waitpid(-1, 0, WNOHANG)) > 0)
+      if (pid == which) return 1;
     if (pid < 0 && errno == ECHILD) return 1;
     clock_gettime(CLOCK_MONOTONIC, &now);
     left.tv_sec = deadline.tv_sec - now.tv_sec;
@@ -257,13 +261,13 @@ static int kill_everything(unsigned int grace_ms)
   char count[UINT_FMT];
   kill_all(SIGTERM);
   kill_all(SIGCONT);
-  if (wait_all_gone(grace_ms)) {
+  if (wait_gone(-1, grace_ms)) {
     step_line("SIGTERM: every process is gone");
     return 1;
   }
   step_line("SIGTERM: ", children_left(count), " processes left after the grace time: SIGKILL");
   kill_all(SIGKILL);
-  if (wait_all_gone(FINAL_KILL_WAIT_MS)) {
+  if (wait_gone(-1, FINAL_KILL_WAIT_MS)) {
     step_line("SIGKILL: every process is gone");
     return 1;
   }
@@ -271,19 +275,39 @@ static int kill_everything(unsigned int grace_ms)
   return 0;
 }
 
-/* In a child PID namespace the kernel's thread daemon (pid 2, parent 0)
-   is not visible: there the mounts belong to the host or the container
-   manager, and the superblocks are shared with it. */
-static int initial_pid_namespace(void)
+/* In a child PID namespace the mounts belong to the host or the container
+   manager, and the superblocks are shared with it. Without /proc nothing
+   says: mount it; still nothing, and this is taken for the machine (a
+   machine left read-write is the worse mistake). */
+static int machine_namespace(void)
 {
-  char buf[64];
-  ssize_t len;
-  int fd = open("/proc/2/stat", O_RDONLY | O_CLOEXEC);
-  len = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0) close(fd);
-  if (len <= 0) return 0;
-  buf[len] = 0;
-  return !strncmp(buf, "2 (kthreadd) S 0 ", sizeof "2 (kthreadd) S 0 " - 1);
+  enum pidns_kind kind = pidns_kind();
+  if (kind == PIDNS_UNKNOWN) {
+    mkdir("/proc", 0555);
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
+    kind = pidns_kind();
+  }
+  if (kind == PIDNS_UNKNOWN) step_line("no /proc to tell the PID namespace: taken for the machine's");
+  return kind != PIDNS_CHILD;
+}
+
+/* sync(2) in a child, waited for at most FINAL_SYNC_MS: a dead NFS server
+   with dirty pages would hold it forever; the remounts still try after. */
+static void bounded_sync(void)
+{
+  pid_t pid = fork();
+  if (pid < 0) {
+    step_line("unable to fork for sync: ", strerror(errno), ": syncing in PID 1");
+    sync();
+    step_line("sync done");
+    return;
+  }
+  if (!pid) {
+    sync();
+    _exit(0);
+  }
+  if (wait_gone(pid, FINAL_SYNC_MS)) step_line("sync done");
+  else step_line("sync did not end in time: going on (a filesystem is not answering?)");
 }
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
@@ -381,11 +405,13 @@ static void __attribute__((noreturn)) final_stage(enum mode mode, unsigned int g
   clean_state();
   step_line("final stage: ", modes[mode].name);
   alone = kill_everything(grace_ms);
-  sync();
-  step_line("sync done");
-  if (!alone) step_line("not unmounting while processes are left");
-  else if (test_root && *test_root) unmount_all(test_root);
-  else if (initial_pid_namespace()) unmount_all("/");
+  bounded_sync();
+  /* A process stuck in the kernel (hard NFS, a dead disk) keeps its
+     mounts busy, not the others: unmount what can be, and remount the
+     rest read-only, which works while it only reads. */
+  if (!alone) step_line("unmounting all the same: what is busy is remounted read-only");
+  if (test_root && *test_root) unmount_all(test_root);
+  else if (machine_namespace()) unmount_all("/");
   else step_line("in a child PID namespace: the mounts are left to the host");
   step_line(modes[mode].name);
   reboot_as_pid1(modes[mode].howto);
@@ -443,12 +469,17 @@ static void __attribute__((noreturn)) parse_final(int argc, char const *const *a
   unsigned int grace_ms = FINAL_GRACE_MS;
   enum mode mode;
   int i = 2;
+  int bad = 0;
   if (i + 1 < argc && !strcmp(argv[i], "-g")) {
-    if (!uint0_scan(argv[i + 1], &grace_ms)) usage();
+    bad = !uint0_scan(argv[i + 1], &grace_ms);
     i += 2;
   }
-  if (argc != i + 1 || !mode_by_name(argv[i], &mode)) usage();
-  final_stage(mode, grace_ms);
+  bad = bad || argc != i + 1 || !mode_by_name(argv[i], &mode);
+  if (!bad) final_stage(mode, grace_ms);
+  if (getpid() != 1) usage();
+  /* PID 1 must not exit on its arguments: the kernel would panic. */
+  strerr_warnw("bad arguments to --final: halting");
+  final_stage(MODE_HALT, FINAL_GRACE_MS);
 }
 
 int main(int argc, char const *const *argv)

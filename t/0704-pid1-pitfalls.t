@@ -61,7 +61,7 @@ chmod +x "$T/rescue/conf/rescue"
 boot rescue
 ok "rescue poweroff -f: the namespace ends" ended 30
 is "$code" 130 "rescue poweroff -f: powered off"
-ok "rescue poweroff -f: vigil-shutdown accepted it" grep -q 'poweroff rc=0' "$T/rescue/log"
+ok "rescue poweroff -f: vigil-init took the request" console_has rescue 'poweroff asked during the rescue' 
 ok "rescue poweroff -f: no force flag is left behind" test ! -e "$T/rescue/run/shutdown-force"
 ok "rescue: the banner does not advise reboot -f" eval '! console_has rescue "reboot -f"'
 
@@ -136,5 +136,16 @@ wait_until 30 is_up "$T/pend"
 ok "pending HUP: the supervisor is alive and serving" is_up "$T/pend"
 svc -x "$T/pend"; svc -d "$T/pend"
 wait_until 30 dead "$sup"
+
+# --- 9. --final with bad arguments as PID 1: a halt, not an exit ---
+for args in exit "-g x poweroff" ""; do
+  # shellcheck disable=SC2086
+  start env VIGIL_FINAL_ROOT="$T/nowhere-root" unshare --kill-child -fpm --mount-proc "$VIGIL_BIN/vigil-shutdown" --final $args > "$T/final.out" 2>&1
+  unshare=$!
+  ended 30
+  # the kernel reports a halt (or poweroff) of a PID namespace's init as SIGINT
+  is "$code" 130 "--final $args as PID 1: halts (exit by SIGINT), no usage exit"
+  like "$(cat "$T/final.out")" "bad arguments to --final: halting" "--final $args as PID 1: says it halts"
+done
 
 done_testing
