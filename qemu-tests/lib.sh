@@ -62,6 +62,13 @@ vm_start() {
   exec 9>"$T/in"
 }
 
+# qemu_died: QEMU is gone before the guest said what was waited for (a KVM
+# internal error, a bad option): say why at once, from its stderr.
+qemu_died() {
+  diag "QEMU exited early: $(grep -v 'warning:\|^vigil qemu: accelerator' "$T/qemu.err" 2>/dev/null | head -3 | tr '\n' ' ')"
+  diag "console tail: $(console | tail -3 | tr '\n' ' ')"
+}
+
 # console: the console text so far, without carriage returns.
 console() { tr -d '\r' <"$CONSOLE"; }
 seen() { console | grep -qE -- "$1"; }
@@ -71,7 +78,7 @@ seen() { console | grep -qE -- "$1"; }
 wait_console() {
   local deadline=$(( $(now_ms) + $2 * 1000 ))
   while ! seen "$1"; do
-    kill -0 "$qemu_pid" 2>/dev/null || { seen "$1"; return; }
+    kill -0 "$qemu_pid" 2>/dev/null || { seen "$1" && return; qemu_died; return 1; }
     [ "$(now_ms)" -lt "$deadline" ] || return 1
     sleep 0.2
   done

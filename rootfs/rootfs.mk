@@ -44,10 +44,12 @@ rootfs: rootfs-deps all $(ROOTFS_DL)/.fetched $(INITRAMFS) $(DATA_IMG)
 
 boot: rootfs
 	cp $(DATA_IMG) $(ROOTFS_DIR)/boot-data.img
+	@echo "vigil qemu: accelerator $$(sh rootfs/qemu accel $(KERNEL))"
 	@echo "make boot: the console is this terminal; Ctrl-A X quits QEMU"
 	sh rootfs/qemu interactive $(KERNEL) $(INITRAMFS) $(ROOTFS_DIR)/boot-data.img
 
 check-boot: rootfs test-deps $(ROOTFS_DIR)/vigil-noscan.cpio.gz
+	@echo "vigil qemu: accelerator $$(sh rootfs/qemu accel $(KERNEL))"
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_INITRAMFS=$(CURDIR)/$(INITRAMFS) \
 	VIGIL_INITRAMFS_NOSCAN=$(CURDIR)/$(ROOTFS_DIR)/vigil-noscan.cpio.gz VIGIL_STANDINS="$(VIGIL_STANDINS)" \
 	VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) prove qemu-tests/
