@@ -130,17 +130,27 @@ static char const *find_force_flag(void)
 
 /* A setup failure. PID 1 of a machine must not exit (the kernel would
    panic): vigil-init takes it back and gives the rescue shell, told why. */
-static void __attribute__((noreturn)) setup_failed(char const *what, int error)
+static void __attribute__((noreturn)) setup_failed(char const *what, char const *object, int error)
 {
   char init[PATH_MAX];
+  char told[PATH_MAX + 128];
   char const *argv[2] = { 0, 0 };
   char const *reason = error ? strerror(error) : "";
-  if (scan.role != ROLE_MACHINE || getpid() != 1) {
-    if (error) strerr_dief(VIGIL_EXIT_SYSTEM, what, ": ", reason);
-    strerr_dief(VIGIL_EXIT_SYSTEM, what);
+  char const *sep = error ? ": " : "";
+  if (!object) object = "";
+  if (scan.role != ROLE_MACHINE || getpid() != 1)
+    strerr_dief(VIGIL_EXIT_SYSTEM, what, object, sep, reason);
+  strerr_warnw(what, object, sep, reason, ": back to vigil-init's rescue");
+  /* vigil-init's rescue banner says what failed, the object included. */
+  {
+    size_t a = strlen(what), b = strlen(object);
+    if (a >= sizeof told) a = sizeof told - 1;
+    if (b >= sizeof told - a) b = sizeof told - a - 1;
+    memcpy(told, what, a);
+    memcpy(told + a, object, b);
+    told[a + b] = 0;
   }
-  strerr_warnw(what, error ? ": " : "", reason, ": back to vigil-init's rescue");
-  setenv(VIGIL_SCAN_FAILED_VAR, what, 1);
+  setenv(VIGIL_SCAN_FAILED_VAR, told, 1);
   argv[0] = findprog("vigil-init", "VIGIL_INIT", init);
   if (argv[0]) execv(argv[0], (char *const *)argv);
   strerr_warnwusys("exec vigil-init: staying as PID 1 and reaping");
@@ -151,7 +161,7 @@ static void find_programs(void)
 {
   static char supervisor[PATH_MAX], shutdown[PATH_MAX];
   scan.supervisor = findprog(SUPERVISOR_NAME, "VIGIL_SUPERVISE", supervisor);
-  if (!scan.supervisor) setup_failed("unable to find " SUPERVISOR_NAME " beside vigil-scan or in PATH", 0);
+  if (!scan.supervisor) setup_failed("unable to find " SUPERVISOR_NAME " beside vigil-scan or in PATH", 0, 0);
   if (scan.role != ROLE_MACHINE) return;
   scan.shutdown = findprog(SHUTDOWN_NAME, "VIGIL_SHUTDOWN", shutdown);
   /* PID 1 must come up all the same: the stop will say what is missing. */
@@ -183,15 +193,15 @@ static void setup(void)
   daemon_sane_fds();
   find_programs();
   scan.dir_path = absolute(scan.dir);
-  if (!scan.dir_path) setup_failed("unable to resolve the scan dir", errno);
-  if (chdir(scan.dir) < 0) setup_failed("unable to chdir to the scan dir", errno);
+  if (!scan.dir_path) setup_failed("unable to resolve the scan dir ", scan.dir, errno);
+  if (chdir(scan.dir) < 0) setup_failed("unable to chdir to the scan dir ", scan.dir, errno);
   raise_fd_limit();
   /* What we send supervisors waits until they have trapped it. */
   spawn_set_child_blocked(1ULL << (SIGTERM - 1) | 1ULL << (SIGHUP - 1) | 1ULL << (SIGUSR1 - 1) | 1ULL << (SIGINT - 1));
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   selfpipe_fd = daemon_trap(scan_role_signals(scan.role));
-  if (selfpipe_fd < 0) setup_failed("unable to trap signals", errno);
+  if (selfpipe_fd < 0) setup_failed("unable to trap signals", 0, errno);
   /* Without inotify, rescans every second see what it would have. */
   scan.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (scan.inotify_fd < 0) strerr_warnwusys("inotify_init1 (rescanning every second instead)");
