@@ -8,6 +8,11 @@
 set -u
 : "${VIGIL_BIN:?run the tests with make check}"
 : "${VIGIL_HELPERS:?run the tests with make check}"
+# A wrong path would have every test wait out its deadline: stop at once.
+if [ ! -x "$VIGIL_BIN/vigil-supervise" ] || [ ! -d "$VIGIL_HELPERS" ]; then
+  echo "Bail out! no vigil-supervise in VIGIL_BIN=$VIGIL_BIN or no VIGIL_HELPERS=$VIGIL_HELPERS: run the tests with make check"
+  exit 255
+fi
 PATH=$VIGIL_BIN:$VIGIL_HELPERS:$PATH
 export PATH
 
