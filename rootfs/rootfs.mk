@@ -11,13 +11,11 @@ VIGIL_BINDIR    ?= $(static_DIR)/bin
 EXECLINE_BINDIR ?= $(BUILD)/musl/execline/bin
 VIGIL_PROGS ?= vigil-init vigil-scan vigil-supervise vigil-log svc svok svstat svwait \
 	vigil-shutdown vigil-populate svactivate svdeactivate
-VIGIL_STANDINS ?=
 
-ROOTFS_SRC := $(shell find rootfs/skel rootfs/standin rootfs/peer qemu-tests/guest -type f 2>/dev/null) \
-	rootfs/mkinitramfs rootfs/bench-probe
+ROOTFS_SRC := $(shell find rootfs/skel rootfs/peer qemu-tests/guest -type f 2>/dev/null) \
+	rootfs/mkinitramfs rootfs/bench-probe rootfs/testinit
 ROOTFS_ENV := ROOTFS_DL=$(CURDIR)/$(ROOTFS_DL) VIGIL_BINDIR=$(CURDIR)/$(VIGIL_BINDIR) \
-	EXECLINE_BINDIR=$(abspath $(EXECLINE_BINDIR)) VIGIL_PROGS="$(VIGIL_PROGS)" \
-	VIGIL_STANDINS="$(VIGIL_STANDINS)" QEMU_TESTS=$(CURDIR)/qemu-tests
+	EXECLINE_BINDIR=$(abspath $(EXECLINE_BINDIR)) VIGIL_PROGS="$(VIGIL_PROGS)" QEMU_TESTS=$(CURDIR)/qemu-tests
 KERNEL    := $(ROOTFS_DL)/vmlinuz
 INITRAMFS := $(ROOTFS_DIR)/vigil.cpio.gz
 DATA_IMG  := $(ROOTFS_DIR)/data.img
@@ -51,11 +49,11 @@ boot: rootfs
 check-boot: rootfs test-deps $(ROOTFS_DIR)/vigil-noscan.cpio.gz
 	@echo "vigil qemu: accelerator $$(sh rootfs/qemu accel $(KERNEL))"
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_INITRAMFS=$(CURDIR)/$(INITRAMFS) \
-	VIGIL_INITRAMFS_NOSCAN=$(CURDIR)/$(ROOTFS_DIR)/vigil-noscan.cpio.gz VIGIL_STANDINS="$(VIGIL_STANDINS)" \
+	VIGIL_INITRAMFS_NOSCAN=$(CURDIR)/$(ROOTFS_DIR)/vigil-noscan.cpio.gz \
 	VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) prove qemu-tests/
 
 bench-boot: rootfs $(ROOTFS_DIR)/vigil-bench.cpio.gz $(ROOTFS_DIR)/peer-bench.cpio.gz
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) \
 	VIGIL_BENCH_IMAGE=$(CURDIR)/$(ROOTFS_DIR)/vigil-bench.cpio.gz \
 	PEER_BENCH_IMAGE=$(CURDIR)/$(ROOTFS_DIR)/peer-bench.cpio.gz \
-	VIGIL_STANDINS="$(VIGIL_STANDINS)" ROUNDS=$(ROUNDS) sh bench/boot
+	ROUNDS=$(ROUNDS) sh bench/boot

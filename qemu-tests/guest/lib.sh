@@ -31,10 +31,6 @@ finish() {
     *) "${1:-poweroff}" ;;
   esac
 }
-# needs PROG: whether PROG is in the image (not until its branch is merged);
-# tests that need it are reported as TODO meanwhile.
-needs() { command -v "$1" >/dev/null 2>&1 && ! head -c 2 "$(command -v "$1")" | grep -q '#!'; }
-todo_unless() { needs "$1" && echo "" || echo " # TODO $1 not merged yet"; }
 # newservice NAME RUN_TEXT [nolog]: a service dir made atomically in
 # /run/service (a dotdir, renamed), with a logger from the template unless
 # nolog.
