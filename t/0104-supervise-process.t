@@ -23,7 +23,7 @@ wait_until 30 is_up clean   # the report may come before the status says up
 pid=$(svpid clean)
 kill -TERM "$sup"
 wait_until 30 dead "$sup"; ok "SIGTERM: the supervisor exits" [ $? = 0 ]
-wait "$sup"; is "$?" 0 "SIGTERM: exit code 0"
+reap "$sup"; is "$?" 0 "SIGTERM: exit code 0"
 ok "SIGTERM: the service was brought down" dead "$pid"
 is "$(cat clean-finish 2>/dev/null)" finished "SIGTERM: finish ran before the supervisor exited"
 like "$(svstat clean)" 'supervisor not running' "svstat: supervisor not running"

@@ -70,7 +70,7 @@ if strace -o /dev/null -e trace=write -e inject=write:delay_enter=1:when=1 true 
   wait_until 30 eval 'traced=$(cat /proc/$tracer/task/$tracer/children 2>/dev/null); [ -n "$traced" ] && fifo_open_by $traced'
   ok "reader gone after open: svc has the fifo open" [ $? = 0 ]
   kill -TERM "$reader"
-  wait "$tracer"; rc=$?
+  reap "$tracer"; rc=$?
   is "$rc" 111 "reader gone after open: svc exits 111 (141: killed by SIGPIPE)"
   is "$(cat err)" "svc: warning: unable to control $T/gone: supervisor not running" "reader gone after open: the warning"
 else
@@ -276,7 +276,7 @@ wait_until 30 has_inotify "$wpid"; ok "svwait set up its watch" [ $? = 0 ]
 ok "svwait is waiting while no supervisor runs" eval '! dead $wpid'
 supervise later
 wait_until 30 dead "$wpid"; ok "svwait returns once the supervisor brings the service up" [ $? = 0 ]
-wait "$wpid"; is "$?" 0 "svwait started first: exit 0"
+reap "$wpid"; is "$?" 0 "svwait started first: exit 0"
 
 # Usage errors.
 svwait 2> /dev/null; is "$?" 100 "svwait with no arguments: 100"
@@ -317,7 +317,7 @@ waiter=$!
 wait_until 30 in_poll "$waiter"; ok "stale status, run alive: svwait -d waits" [ $? = 0 ]
 kill -KILL "$run"
 wait_until 30 dead "$waiter"; ok "stale status: svwait -d wakes when the unsupervised run dies" [ $? = 0 ]
-wait "$waiter"; is "$?" 0 "stale status: and exits 0"
+reap "$waiter"; is "$?" 0 "stale status: and exits 0"
 timeout 20 svwait -d -t 10000 stale; is "$?" 0 "stale status, run gone: svwait -d exits 0 at once"
 
 done_testing

@@ -168,7 +168,7 @@ mv sv/.last sv/last
 wait_until 30 file_has last.log "hi from last"
 kill -TERM "$scanner"
 wait_until 15 dead "$scanner"; ok "SIGTERM: the scanner exits" [ $? = 0 ]
-wait "$scanner"; is "$?" 0 "with code 0"
+reap "$scanner"; is "$?" 0 "with code 0"
 ok "a line the service wrote while stopping reached its log" file_has last.log "goodbye from last"
 left=$(for d in sv/*/ sv/*/log/; do svstat "$d" 2>/dev/null; done | grep -c ': up ')
 is "$left" 0 "no service is left running"

@@ -118,7 +118,7 @@ stamped_run() {
   done
   exec 7>&-
   wait_until 30 dead "$logger"
-  wait "$logger"
+  reap "$logger"
   rc=$?
   after=$(date +%s)
   return "$rc"
@@ -223,7 +223,7 @@ ok "partial line: the logger read the first half" [ $? = 0 ]
 printf 'def\nghi\n' >&7
 exec 7>&-
 wait_until 30 dead "$logger"
-wait "$logger"
+reap "$logger"
 is "$?" 0 "partial line: exit 0 at EOF"
 ok "partial line: the halves make one line" eval 'printf "abcdef\nghi\n" | cmp -s - partial/current'
 
@@ -250,7 +250,7 @@ ok "lock: the first logger still runs" alive "$first"
 printf 'more\n' >&7
 exec 7>&-
 wait_until 30 dead "$first"
-wait "$first"
+reap "$first"
 is "$?" 0 "lock: the first logger exits 0 at EOF"
 ok "lock: and logged all its lines" eval 'printf "first\nmore\n" | cmp -s - locked/current'
 echo third | timeout 10 vigil-log locked
@@ -265,9 +265,9 @@ logger=$!
 start sh -c 'exec cat eof.in > eof.fifo'
 writer=$!
 wait_until 30 dead "$logger"
-wait "$logger"
+reap "$logger"
 is "$?" 0 "EOF: the logger exits 0"
-wait "$writer"
+reap "$writer"
 is "$?" 0 "EOF: the writer finished"
 log_cat eof > eof.out
 ok "EOF: all 200000 lines are in the log (archives then current), in order" cmp -s eof.in eof.out
@@ -286,7 +286,7 @@ writer=$!
 wait_until 30 eval '[ "$(file_lines term1/current)" -ge 20000 ]'
 kill -TERM "$logger"
 wait_until 30 dead "$logger"
-wait "$logger"
+reap "$logger"
 is "$?" 0 "SIGTERM: the logger exits 0"
 wait_until 30 blocked_writing "$writer"
 ok "SIGTERM: the writer goes on until the pipe is full" [ $? = 0 ]
@@ -297,7 +297,7 @@ second=$!
 wait_until 30 test -f term2/current    # its stdin is open: the pipe survives our end
 exec 7>&-
 wait_until 30 dead "$second"
-wait "$second"
+reap "$second"
 is "$?" 0 "SIGTERM: a second logger drains the rest and exits 0 at EOF"
 next=$(od -An -t u8 -N 8 term.state | tr -d ' ')
 writing=$(od -An -t u8 -j 8 -N 8 term.state | tr -d ' ')
@@ -329,7 +329,7 @@ wait_until 30 has_read "$logger" $((base + 10))
 kill -TERM "$logger"
 exec 7>&-
 wait_until 30 dead "$logger"
-wait "$logger"
+reap "$logger"
 is "$?" 0 "SIGTERM, half a line read: exit 0"
 ok "SIGTERM, half a line read: every byte read is written" eval 'printf "whole\nhalf\n" | cmp -s - half/current'
 
@@ -348,14 +348,14 @@ wait_until 30 has_read "$logger" $((base + 6))
 kill -TERM "$logger"
 printf 'o\nthree\n' >&7
 wait_until 30 dead "$logger"
-wait "$logger"
+reap "$logger"
 is "$?" 0 "SIGTERM mid-line: exit 0"
 start_in cut.fifo vigil-log cut2 7>&-
 second=$!
 wait_until 30 test -f cut2/current
 exec 7>&-
 wait_until 30 dead "$second"
-wait "$second"
+reap "$second"
 cat cut1/current cut2/current > cut.out
 ok "SIGTERM mid-line: the two logs hold one, two, three: no line cut in two" eval 'printf "one\ntwo\nthree\n" | cmp -s - cut.out'
 [ -f cut.out ] && diag "first logger: $(tr '\n' '|' < cut1/current) second: $(tr '\n' '|' < cut2/current)"
@@ -381,7 +381,7 @@ wait_until 30 file_has alrm/current c
 ok "SIGALRM: lines after it go to the new current" [ $? = 0 ]
 exec 7>&-
 wait_until 30 dead "$logger"
-wait "$logger"
+reap "$logger"
 is "$?" 0 "SIGALRM: exit 0 at EOF"
 is "$(archive_count alrm)" 1 "SIGALRM on an empty current makes no empty archive"
 

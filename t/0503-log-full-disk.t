@@ -56,9 +56,9 @@ ok "one rotation happened before the disk filled" [ "$(archives disk/log | wc -l
 rm disk/filler
 wait_until 30 dead "$logger"
 ok "once space returns, vigil-log reads to EOF and exits" [ $? = 0 ]
-wait "$logger"
+reap "$logger"
 is "$?" 0 "vigil-log exits 0"
-wait "$writer"
+reap "$writer"
 is "$?" 0 "the writer wrote everything"
 (cd disk/log && cat $(archives .) current) > output
 ok "archives then current hold every line once, in order" cmp -s input output
@@ -88,7 +88,7 @@ ok "TERM on a full disk: vigil-log keeps retrying instead of exiting" alive "$lo
 rm disk/filler
 wait_until 30 dead "$logger"
 ok "TERM on a full disk: once space returns it writes and exits" [ $? = 0 ]
-wait "$logger"
+reap "$logger"
 is "$?" 0 "TERM on a full disk: exit 0"
 ok "TERM on a full disk: the writer still has lines to write" alive "$writer"
 start_in fifo2 vigil-log -s 100000 -n 100 "$T/disk/log2" 2>> log2.err 7>&-
@@ -96,9 +96,9 @@ second=$!
 wait_until 30 test -f disk/log2/current    # its stdin is open: the pipe survives our end
 exec 7>&-
 wait_until 30 dead "$second"
-wait "$second"
+reap "$second"
 is "$?" 0 "TERM on a full disk: a second logger reads the rest to EOF, exit 0"
-wait "$writer"
+reap "$writer"
 is "$?" 0 "TERM on a full disk: the writer wrote everything"
 (cd disk/log && cat $(archives .) current; cd ../log2 && cat $(archives .) current) > output2
 ok "TERM on a full disk: the two logs hold every line once, in order" cmp -s input output2

@@ -71,7 +71,7 @@ after=$(ticks "$logger")
 ok "and does not spin meanwhile ($before -> $after ticks)" [ $((after - before)) -lt 20 ]
 echo go > gate
 wait_until 30 dead "$logger"; ok "once the processor ends, the logger exits" [ $? = 0 ]
-wait "$logger"; is "$?" 0 "with code 0"
+reap "$logger"; is "$?" 0 "with code 0"
 exec 3>&-
 log_cat held > held.out
 seq 1 300 > held.in

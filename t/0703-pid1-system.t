@@ -65,7 +65,7 @@ t0=$(now_ms)
 inside "$T/bin/poweroff"; ok "poweroff: vigil's request accepted" [ $? = 0 ]
 wait_until 40 dead "$unshare"; ok "poweroff: the system goes down" [ $? = 0 ]
 elapsed=$(( $(now_ms) - t0 ))
-wait "$unshare"; code=$?
+reap "$unshare"; code=$?
 is "$code" 130 "poweroff: the namespace's init ends as the kernel reports a poweroff (SIGINT)"
 diag "poweroff with a service ignoring TERM, vigil.timeout=2: ${elapsed} ms"
 ok "poweroff: the service ignoring TERM waited for the deadline (${elapsed} ms)" [ "$elapsed" -ge 1900 ]
@@ -83,7 +83,7 @@ boot b
 wait_until 30 all_up b
 inside "$T/bin/reboot"
 wait_until 40 dead "$unshare"; ok "reboot: the system goes down" [ $? = 0 ]
-wait "$unshare"; is "$?" 129 "reboot: the namespace's init ends as the kernel reports a reboot (SIGHUP)"
+reap "$unshare"; is "$?" 129 "reboot: the namespace's init ends as the kernel reports a reboot (SIGHUP)"
 ok "reboot: rc.shutdown got the mode" grep -q "^rc.shutdown-reboot " "$T/b/order"
 
 if command -v busybox >/dev/null; then
@@ -92,7 +92,7 @@ if command -v busybox >/dev/null; then
   wait_until 30 all_up c
   inside busybox poweroff
   wait_until 40 dead "$unshare"; ok "busybox poweroff: the system goes down" [ $? = 0 ]
-  wait "$unshare"; is "$?" 130 "busybox poweroff: a poweroff (SIGINT)"
+  reap "$unshare"; is "$?" 130 "busybox poweroff: a poweroff (SIGINT)"
   ok "busybox poweroff: rc.shutdown got the mode" grep -q "^rc.shutdown-poweroff " "$T/c/order"
 else
   diag "no busybox: its poweroff not checked"
@@ -104,7 +104,7 @@ boot d
 wait_until 30 all_up d
 inside env VIGIL_RUNDIR="$T/d/run" "$T/bin/poweroff" -f
 wait_until 40 dead "$unshare"; ok "poweroff -f: the system goes down" [ $? = 0 ]
-wait "$unshare"; is "$?" 130 "poweroff -f: a poweroff"
+reap "$unshare"; is "$?" 130 "poweroff -f: a poweroff"
 ok "poweroff -f: said on the console" grep -q "stop forced" "$T/d/console"
 ok "poweroff -f: rc.shutdown was skipped" eval '! grep -q rc.shutdown "$T/d/order" 2>/dev/null'
 

@@ -35,8 +35,8 @@ console_has() { grep -q -- "$2" "$T/$1/console" 2>/dev/null; }
 # ended SECONDS: the namespace is gone; $code is unshare's exit code (999: killed at the deadline).
 ended() {
   code=999
-  if wait_until "$1" dead "$unshare"; then wait "$unshare"; code=$?; return 0; fi
-  kill -KILL "$(nsinit)" 2>/dev/null; wait "$unshare"
+  if wait_until "$1" dead "$unshare"; then reap "$unshare"; code=$?; return 0; fi
+  kill -KILL "$(nsinit)" 2>/dev/null; reap "$unshare" 10
   return 1
 }
 

@@ -58,7 +58,7 @@ container() {
 finished() {
   code=999
   wait_until "$1" dead "$cpid" || return 1
-  wait "$cpid"; code=$?
+  reap "$cpid"; code=$?
 }
 # exited_nonzero: the container ended, with a code other than 0.
 exited_nonzero() { [ "$code" != 0 ] && [ "$code" != 999 ]; }
@@ -286,6 +286,41 @@ EOF
   ok "$name: forwarded: nothing said" nothing_said fwd
 }
 
+# --- a signal forwarded while rc.init runs: dropped, never fatal ---
+# The runner waits for rc.init; HUP reaches it (forwarded by the scanner,
+# and sent to it directly, so the test knows it was handled) and the
+# container goes on to CMD.
+rcinit_signal() {
+  local k=$T/$setup/rcsig runner i
+  system rcsig
+  mkfifo "$k/gate"
+  printf '#!/bin/sh\n: > %s/rcinit-up\nread x < %s/gate\n' "$k" "$k" > "$k/conf/rc.init"
+  chmod +x "$k/conf/rc.init"
+  container rcsig -- sh -c 'echo cmd ran; exit 5'
+  while_running 60 test -e "$k/rcinit-up"
+  # The runner: the child of the namespace's PID 1 that is still vigil-init
+  # (the others are supervisors), as the host sees it.
+  runner=
+  for i in $(tr ' ' '\n' < /proc/"$(nsinit)"/task/"$(nsinit)"/children 2>/dev/null); do
+    [ "$(cat /proc/"$i"/comm 2>/dev/null)" = vigil-init ] && runner=$i
+  done
+  ok "$name: rc.init signalled: the runner is found" [ -n "$runner" ]
+  for i in 1 2 3; do to_init HUP; [ -z "$runner" ] || kill -HUP "$runner" 2>/dev/null; done
+  # Handled once no HUP is pending (bit 0 of SigPnd and ShdPnd).
+  ok "$name: rc.init signalled: the HUPs were delivered" while_running 20 no_pending_hup "$runner"
+  # Opened read-write, so the write never blocks when rc.init is gone.
+  echo go 1<>"$k/gate"
+  finished 60; is "$code" 5 "$name: rc.init signalled: CMD still runs, its code passed on"
+  ok "$name: rc.init signalled: CMD's output" has_line rcsig "^cmd ran$"
+  ok "$name: rc.init signalled: nothing said" nothing_said rcsig
+}
+no_pending_hup() {
+  local p
+  p=$(sed -n 's/^\(SigPnd\|ShdPnd\):[[:space:]]*//p' /proc/"$1"/status 2>/dev/null) || return 1
+  [ -n "$p" ] || return 1
+  for m in $p; do [ $((0x$m & 1)) = 0 ] || return 1; done
+}
+
 # --- a read-only root ---
 # $R: /usr (the host's, bound read-only), vigil's programs in /vigil and,
 # in the rc setup, /etc/rc; the whole root bound read-only, then chroot.
@@ -334,6 +369,7 @@ for setup in rc norc; do
   cannot_start
   sigterm
   forwarded
+  rcinit_signal
   read_only_root
 done
 

@@ -54,7 +54,7 @@ container() {
 finished() {
   code=999
   wait_until "$1" dead "$cpid" || return 1
-  wait "$cpid"; code=$?
+  reap "$cpid"; code=$?
 }
 # The namespace's PID 1 as the host sees it: the descendant of $cpid
 # whose innermost pid is 1.

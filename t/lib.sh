@@ -85,6 +85,12 @@ blocked_writing() {
   grep -q pipe_write /proc/"$1"/wchan 2>/dev/null || [ "$(cut -d' ' -f1 /proc/"$1"/syscall 2>/dev/null)" = 1 ]
 }
 dead() { ! kill -0 "$1" 2>/dev/null || [ "$(sed 's/.*) \(.\).*/\1/' /proc/"$1"/stat 2>/dev/null)" = Z ]; }
+# reap PID [SECONDS]: its exit status, once it ends; past SECONDS (30) it is
+# killed first, so a test that went wrong never hangs in wait.
+reap() {
+  wait_until "${2:-30}" dead "$1" || { diag "pid $1 still running after ${2:-30} s: killed"; kill -KILL "$1" 2>/dev/null; }
+  wait "$1"
+}
 
 # The pids every status file under $T names: services a test may leave behind.
 service_pids() {
