@@ -48,6 +48,8 @@ mkservice sv/logfile "echo logfile says hi; $LONG_RUN"
 mkservice sv/logdir "echo logdir says hi; $LONG_RUN"
 mkdir sv/logdir/log
 mkservice "sv/with space" "$LONG_RUN"
+mkservice sv/deadlog "echo deadlog says hi; $LONG_RUN"
+ln -s ../../nowhere sv/deadlog/log
 newline_name=$(printf 'new\nline')
 mkservice "sv/$newline_name" "$LONG_RUN"
 mkservice sv/plain "$LONG_RUN"
@@ -57,6 +59,11 @@ start vigil-scan -g 200 "$T/sv" > scan-stdout 2> scan-stderr
 scanner=$!
 wait_until 30 is_up sv/plain; ok "the scanner runs a good service beside the bad ones" [ $? = 0 ]
 
+# --- a log/ symlink to nothing: the service runs unlogged, said once ---
+wait_until 30 is_up sv/deadlog; ok "a log/ symlink to nothing: the service still runs" [ $? = 0 ]
+wait_until 30 has_warning "deadlog/log is a symlink to nothing"
+ok "a log/ symlink to nothing: warned, naming it" [ $? = 0 ]
+like "$(grep -F deadlog/log scan-stderr)" "deadlog runs unlogged" "the warning says the service runs unlogged"
 # --- a regular file: warned, ignored ---
 wait_until 30 has_warning afile; ok "a regular file in DIR is warned about" [ $? = 0 ]
 like "$(grep -F afile scan-stderr)" "$T/sv/afile: .*not a directory" "the warning names the file and says it is not a directory"
@@ -119,7 +126,7 @@ wait_until 30 has_warning latecomer; ok "a mkdir'd dir without run: warned after
 # --- once: a rescan repeats none of the warnings ---
 kill -HUP "$scanner"
 barrier sv
-for name in afile dangling missingrun noexec linkedrun logdir/log latecomer; do
+for name in afile dangling missingrun noexec linkedrun logdir/log deadlog/log latecomer; do
   is "$(warnings "$name")" 1 "$name: warned once, not again on a rescan"
 done
 wait_until 1 eval 'svok sv/missingrun || svok sv/noexec || svok sv/linkedrun || svok sv/latecomer' && started=1 || started=0

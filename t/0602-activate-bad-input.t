@@ -97,6 +97,17 @@ ok "the leftover is gone" [ ! -e live/.fresh ]
 ok "and fresh is complete" [ ! -e live/fresh/half ]
 ok "with its run" [ -x live/fresh/run ]
 before=$(listing live)
+mkservice rc/deadlog 'exec sleep 1000'
+ln -s "$T/nowhere" rc/deadlog/log
+refused 100 "unable to install $T/rc/deadlog/log: a symlink to nothing: the service would run unlogged" \
+  "a log/ symlink to nothing" svactivate deadlog
+mkservice "rc/with space" 'exec sleep 1000'
+refused 100 '^svactivate: fatal: invalid service name: with space: only letters, digits' \
+  "a name with a space" svactivate "with space"
+mkservice 'rc/semi;colon' 'exec sleep 1000'
+refused 100 '^svactivate: fatal: invalid service name: semi;colon: only letters, digits' \
+  "a name with a shell metacharacter" svactivate 'semi;colon'
+before=$(listing live)
 
 # --- a disk that fills half-way: the live dir as it was ---
 mkdir disk
