@@ -107,4 +107,45 @@ timeout -s KILL 60 unshare --kill-child -fpm --mount-proc "$T/prompt.sh" > "$T/p
 like "$(cat "$T/prompt.out")" "SIGTERM: every process is gone" "--final: processes that obey SIGTERM do not wait for a 60 s grace"
 like "$(cat "$T/prompt.out")" "in a child PID namespace: the mounts are left to the host" "--final: without a test root, a namespace leaves the mounts alone"
 
+# A survivor: a process stuck in D state, alive after SIGKILL (it closes a
+# file of a FUSE filesystem that never answers the FLUSH: t/helpers/fusestuck),
+# its cwd in the test root's data mount. The final stage still unmounts what
+# it can, remounts the busy mount and the root read-only, and reboots; the
+# namespace ends once the FUSE server dies and frees the survivor.
+if [ -c /dev/fuse ] && grep -qw fuse /proc/filesystems; then
+  mkdir "$T/fuse" "$T/marks"
+  start "$VIGIL_HELPERS/fusestuck" "$T/fuse" "$T/marks" 2> "$T/fuse.err"
+  fuse=$!
+  trap 'kill -TERM "$fuse" 2>/dev/null; wait_until 10 dead "$fuse"; umount -l "$T/fuse" 2>/dev/null; cleanup' EXIT
+  if wait_until 10 test -e "$T/marks/mounted"; then
+    cat > "$T/stuck.sh" <<EOF2
+#!/bin/sh
+R=$T/sroot; export R
+mkdir -p \$R && mount -t tmpfs tmpfs \$R && mkdir \$R/data && mount -t tmpfs tmpfs \$R/data || exit 7
+sh -c 'cd \$R/data && exec 3< "$T/fuse/f" && exec sleep 1000' &
+i=0; while [ ! -e "$T/marks/opened" ] && [ \$i -lt 1000 ]; do sleep 0.01; i=\$((i+1)); done
+VIGIL_FINAL_ROOT=\$R exec "$VIGIL_BIN/vigil-shutdown" --final -g 200 poweroff
+EOF2
+    chmod +x "$T/stuck.sh"
+    start unshare --kill-child -fpm --mount-proc "$T/stuck.sh" > "$T/stuck.out" 2>&1
+    stuck=$!
+    # The last line before reboot(2) is the mode's name alone.
+    wait_until 60 grep -qE '^vigil-shutdown: [0-9.]+s: poweroff$' "$T/stuck.out"
+    ok "survivor: the final stage reaches reboot(2)" [ $? = 0 ]
+    out=$(cat "$T/stuck.out")
+    ok "survivor: it was stuck in the kernel (its FLUSH unanswered)" test -e "$T/marks/flushing"
+    like "$out" "SIGKILL: 1 processes still left" "survivor: SIGKILL leaves it, and that is said"
+    like "$out" "sync done" "survivor: the sync still ends"
+    like "$out" "unmounting all the same" "survivor: the unmount goes on all the same"
+    like "$out" "unmount: 0 unmounted, 1 busy and remounted read-only, 0 failed" "survivor: its busy mount is remounted read-only"
+    like "$out" "remounted $T/sroot read-only" "survivor: the root is remounted read-only"
+    kill -TERM "$fuse"
+    reap "$stuck" 30; is "$?" 130 "survivor: freed, the namespace's init dies of SIGINT"
+  else
+    fail "survivor: the FUSE helper could not mount: $(cat "$T/fuse.err")"
+  fi
+else
+  diag "no FUSE here (/dev/fuse, /proc/filesystems): the final stage's survivor not checked"
+fi
+
 done_testing
