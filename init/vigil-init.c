@@ -34,6 +34,7 @@
 #define RESCUE_SHELL "/bin/sh"
 /* The kernel's own bound on the command line is 2048 bytes on x86; room to spare. */
 #define CMDLINE_MAX 4096
+#define CMDLINE_MAX_TEXT "4095"
 /* A rescue shell that exits at once (a broken rescue program) must not make
    PID 1 loop; three rounds leave an admin room to fix and retry. */
 #define BOOT_ATTEMPTS_MAX 3
@@ -392,6 +393,11 @@ static void read_cmdline(void)
     boot.cmdline_read = 1;
   }
   if (len < 0) len = 0;
+  /* Longer than any kernel's bound: keep the whole words, say so. */
+  if ((size_t)len == sizeof line - 1) {
+    while (len && !strchr(" \t\n", line[len - 1])) len--;
+    strerr_warnw("the kernel command line is longer than ", CMDLINE_MAX_TEXT, " bytes: its last word and what follows are ignored");
+  }
   line[len] = 0;
   for (char *word = strtok(line, " \t\n"); word; word = strtok(0, " \t\n")) cmdline_word(word);
 }

@@ -279,8 +279,19 @@ static int set_owner_mode(struct walker *w, int fd, struct stat const *st)
 static int copy_file(struct walker *w, int srcdir, int dstdir, char const *name, struct stat const *st)
 {
   int r = -1, from, to;
-  from = openat(srcdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat now;
+  /* O_NONBLOCK: a file swapped for a fifo since it was looked at must not
+     hold the open; what was opened is checked again. */
+  from = openat(srcdir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (from < 0) return fail_sys(w, "open");
+  if (fstat(from, &now) < 0) {
+    close(from);
+    return fail_sys(w, "stat");
+  }
+  if (!S_ISREG(now.st_mode) || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+    close(from);
+    return fail_input(w, "changed while it was being copied");
+  }
   to = openat(dstdir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (to < 0) fail_sys(w, "create copy of");
   else {
@@ -527,9 +538,9 @@ static int same_bytes(int a, int b)
 
 static int same_file(int srcdir, int livedir, char const *name)
 {
-  int r, a = openat(srcdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), b;
+  int r, a = openat(srcdir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), b;
   if (a < 0) return -1;
-  b = openat(livedir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  b = openat(livedir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (b < 0) {
     close(a);
     return -1;

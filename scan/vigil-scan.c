@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <skalibs/djbunix.h>
@@ -88,7 +89,12 @@ static void loop(void)
     if (!scan_earliest(&deadline)) deadline = tain_infinite;
     r = iopause_g(fds, nfds, &deadline);
     if (r < 0) {
-      if (errno != EINTR) strerr_warnwusys("iopause");
+      /* ENOMEM and the like pass: a second's back-off, not a spin. */
+      if (errno != EINTR) {
+        struct timespec back_off = { .tv_sec = 1 };
+        strerr_warnwusys("iopause: retrying in a second");
+        nanosleep(&back_off, 0);
+      }
       continue;
     }
     if (fds[0].revents & IOPAUSE_READ) handle_signals();

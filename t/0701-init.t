@@ -86,6 +86,17 @@ ok "boot: rc.init's output is on the console" console_has ok 'rc.init ran, on th
 touch "$T/ok/stop"
 ok "boot: the namespace ends with its scanner" wait_until 20 dead "$pid"
 
+# --- a command line longer than the 4095 bytes read: whole words only, and said ---
+# The cut falls inside the last word, vigil.timeout=79: never read as =7.
+kit long
+printf 'vigil.timeout=4 %s vigil.timeout=79\n' "$(head -c 4063 /dev/zero | tr '\0' x)" > "$T/long/cmdline"
+boot long; pid=$!
+ok "long command line: the boot goes on" wait_until 20 log_has long '^scan '
+like "$(sed -n 2p "$T/long/log")" "^scan -d [0-9]+ -k 4000 " "long command line: the words before the cut count, the cut word does not"
+ok "long command line: said on the console" console_has long 'longer than 4095 bytes: its last word and what follows are ignored'
+touch "$T/long/stop"
+ok "long command line: the namespace ends" wait_until 20 dead "$pid"
+
 # --- the scanner never notifies: EOF, rc.init not run ---
 kit eof
 printf '#!/bin/sh\necho rc.init >> %s/log\n' "$T/eof" > "$T/eof/conf/rc.init"
