@@ -91,15 +91,6 @@ empty_file() {
   diag "${1##*/}:" "$(cat "$1")"
   return 1
 }
-# with_services: this setup has an /etc/rc holding services.
-with_services() { [ "$setup" = rc ]; }
-# same_bytes WANT GOT: the two files are equal, byte for byte (diag GOT
-# otherwise), less ASan's own notes in an ASan build.
-same_bytes() {
-  unsanitized "$2" | cmp -s "$1" - && return 0
-  diag "expected: $(od -c "$1" | head -5)" "got: $(od -c "$2" | head -20)"
-  return 1
-}
 
 # --- exit codes ---
 exit_codes() {

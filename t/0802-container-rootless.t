@@ -78,14 +78,6 @@ nothing_said() {
   diag "stderr:" "$(cat "$T/$setup/$1/stderr")"
   return 1
 }
-with_services() { [ "$setup" = rc ]; }
-# same_bytes WANT GOT: the two files are equal, byte for byte (diag GOT
-# otherwise), less ASan's own notes in an ASan build.
-same_bytes() {
-  unsanitized "$2" | cmp -s "$1" - && return 0
-  diag "expected: $(od -c "$1" | head -5)" "got: $(od -c "$2" | head -20)"
-  return 1
-}
 
 # CMD's exit codes, its output byte for byte.
 codes_and_output() {

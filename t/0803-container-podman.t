@@ -72,13 +72,6 @@ done
 pmrun --rm --entrypoint /usr/bin/true localhost/vigil-test-rc > "$T/probe.out" 2>&1 \
   || { cat "$T/probe.out" >&2; skip_all "podman cannot run a container here: $(head -n 3 "$T/probe.out" | tr '\n' ' ')"; }
 
-with_services() { [ "$setup" = rc ]; }
-# same_bytes WANT GOT: the two files are equal, byte for byte (diag GOT otherwise).
-same_bytes() {
-  cmp -s "$1" "$2" && return 0
-  diag "expected: $(od -c "$1" | head -5)" "got: $(od -c "$2" | head -20)"
-  return 1
-}
 # logs_have NAME PATTERN: podman logs of container NAME has a line matching PATTERN.
 logs_have() { pm logs "$1" 2>&1 | grep -q -- "$2"; }
 # exited NAME: the container NAME is no longer running.

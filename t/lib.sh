@@ -173,12 +173,24 @@ fi
 # stack's bounds); its errors are not warnings, and abort the program.
 unsanitized() {
   if [ "${VIGIL_SANITIZED:-}" = 1 ]; then
-    grep -av -e '^==[0-9]*==WARNING: ' -e '^False positive error reports may follow$' \
-      -e '^For details see https://github.com/google/sanitizers/issues/189$' "$1"
+    # sed, not grep -v: a last line without a newline stays without one.
+    sed -e '/^==[0-9]*==WARNING: /d' -e '/^False positive error reports may follow$/d' \
+      -e '\|^For details see https://github.com/google/sanitizers/issues/189$|d' "$1"
   else
     cat "$1"
   fi
 }
+
+# same_bytes WANT GOT: the two files are equal, byte for byte (diag what
+# came instead), less ASan's own notes in an ASan build.
+same_bytes() {
+  unsanitized "$2" | cmp -s "$1" - && return 0
+  diag "expected: $(od -c "$1" | head -5)" "got: $(unsanitized "$2" | od -c | head -20)"
+  return 1
+}
+# with_services: the container tests' setup with services in an rc dir
+# (setup=rc), not the one with no /etc/rc (setup=norc).
+with_services() { [ "$setup" = rc ]; }
 
 # --- log-dir helpers ---
 
