@@ -58,11 +58,32 @@ static char const *reason_text(enum svstatus_reason reason)
     case SVSTATUS_REASON_SPAWN_FAILED: return "fork failed";
     case SVSTATUS_REASON_FINISH_SAID_STOP: return "finish exited 125: not restarting";
     case SVSTATUS_REASON_THROTTLED: return "dying too fast: restart delayed";
+    case SVSTATUS_REASON_NEEDS: return "waiting for its needs";
   }
   return 0;
 }
 
-static void put_status(struct svstatus const *status, int normally_up)
+/* supervise/waiting: the needs a held run waits for, one line. */
+static void put_waiting(int dirfd)
+{
+  char text[1024];
+  ssize_t len = -1;
+  int fd = openat(dirfd, SVPATH_WAITING, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    len = read(fd, text, sizeof text - 1);
+    close(fd);
+  }
+  while (len > 0 && text[len - 1] == '\n') len--;
+  if (len <= 0) {
+    put(", waiting for its needs");
+    return;
+  }
+  text[len] = 0;
+  put(", waiting for ");
+  put(text);
+}
+
+static void put_status(struct svstatus const *status, int normally_up, int dirfd)
 {
   struct svtime now;
   char const *reason = reason_text(status->reason);
@@ -92,7 +113,8 @@ static void put_status(struct svstatus const *status, int normally_up)
   if (status->want == SVSTATUS_WANT_NOTHING) put(", once");
   if (status->term_sent && status->state == SVSTATUS_RUN) put(", got TERM");
   if (status->has_exited) put_last_exit(status->last_wait_status, status->state == SVSTATUS_RUN);
-  if (reason) {
+  if (status->reason == SVSTATUS_REASON_NEEDS) put_waiting(dirfd);
+  else if (reason) {
     put(", ");
     put(reason);
   }
@@ -134,7 +156,7 @@ static int show(char const *arg)
     close(dirfd);
     return VIGIL_EXIT_SYSTEM;
   }
-  put_status(&status, !svdir_exists(dirfd, SVDIR_DOWN));
+  put_status(&status, !svdir_exists(dirfd, SVDIR_DOWN), dirfd);
   put("\n");
   close(dirfd);
   return VIGIL_EXIT_OK;

@@ -123,6 +123,7 @@ static char const *cannot_start(struct svstatus const *status)
     case SVSTATUS_REASON_NONE:
     case SVSTATUS_REASON_SPAWN_FAILED:    /* out of processes: the supervisor retries */
     case SVSTATUS_REASON_THROTTLED:
+    case SVSTATUS_REASON_NEEDS:           /* starts once they are ready */
       return 0;
   }
   return 0;

@@ -12,6 +12,8 @@
 #define SVPATH_OK_NAME "ok"          /* SVPATH_OK inside supervise/ */
 #define SVPATH_STATUS "supervise/status"
 #define SVPATH_STATUS_NEW "supervise/status.new"
+#define SVPATH_WAITING "supervise/waiting"          /* the needs a held service waits for */
+#define SVPATH_WAITING_NEW "supervise/waiting.new"
 
 /* The distro's configuration (rc.init, rc.shutdown, log-run, rescue):
    $VIGIL_CONFDIR when set, else this. */

@@ -88,6 +88,7 @@ static void on_command(struct supervise_state *state, struct svcontrol_command c
   enum supervise_phase phase = state->phase;
   bool running = phase == PHASE_RUNNING;
   bool idle = phase == PHASE_DOWN || phase == PHASE_WAITING;
+  bool held = phase == PHASE_HELD;
   switch (command->action) {
     case SVCONTROL_INVALID:
       return;
@@ -102,14 +103,14 @@ static void on_command(struct supervise_state *state, struct svcontrol_command c
     case SVCONTROL_DOWN:
       state->want = WANT_DOWN;
       if (running) send_down(state, now, out);
-      if (phase == PHASE_WAITING) {
+      if (phase == PHASE_WAITING || held) {
         state->phase = PHASE_DOWN;
         state->status.reason = SVSTATUS_REASON_NONE;
       }
       return;
     case SVCONTROL_EXIT:
       state->exit_requested = true;
-      if (idle) {
+      if (idle || held) {
         state->phase = PHASE_DOWN;
         emit(out, ACTION_EXIT, 0);
       }
@@ -150,6 +151,7 @@ static void on_timer(struct supervise_state *state, struct supervise_clock const
     case PHASE_DOWN:
     case PHASE_STARTING:
     case PHASE_FINISH_STARTING:
+    case PHASE_HELD:
       return;
   }
 }
@@ -225,7 +227,8 @@ static void sync_status(struct supervise_state *state)
     case PHASE_FINISHING: status->state = SVSTATUS_FINISH; break;
     case PHASE_DOWN:
     case PHASE_STARTING:
-    case PHASE_WAITING: status->state = SVSTATUS_DOWN; break;
+    case PHASE_WAITING:
+    case PHASE_HELD: status->state = SVSTATUS_DOWN; break;
   }
 }
 
@@ -253,7 +256,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_WAITING:
         case PHASE_RUNNING:
         case PHASE_FINISH_STARTING:
-        case PHASE_FINISHING: return false;
+        case PHASE_FINISHING:
+        case PHASE_HELD: return false;
       }
       return false;
     case EVENT_SPAWNED:
@@ -264,7 +268,19 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_WAITING:
         case PHASE_RUNNING:
         case PHASE_FINISH_STARTING:
-        case PHASE_FINISHING: return false;
+        case PHASE_FINISHING:
+        case PHASE_HELD: return false;
+      }
+      return false;
+    case EVENT_HELD:
+      switch (phase) {
+        case PHASE_STARTING: return true;
+        case PHASE_DOWN:
+        case PHASE_WAITING:
+        case PHASE_RUNNING:
+        case PHASE_FINISH_STARTING:
+        case PHASE_FINISHING:
+        case PHASE_HELD: return false;
       }
       return false;
     case EVENT_RUN_EXITED:
@@ -274,7 +290,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_STARTING:
         case PHASE_WAITING:
         case PHASE_FINISH_STARTING:
-        case PHASE_FINISHING: return false;
+        case PHASE_FINISHING:
+        case PHASE_HELD: return false;
       }
       return false;
     case EVENT_FINISH_SPAWNED:
@@ -285,7 +302,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_STARTING:
         case PHASE_WAITING:
         case PHASE_RUNNING:
-        case PHASE_FINISHING: return false;
+        case PHASE_FINISHING:
+        case PHASE_HELD: return false;
       }
       return false;
     case EVENT_FINISH_EXITED:
@@ -295,7 +313,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_STARTING:
         case PHASE_WAITING:
         case PHASE_RUNNING:
-        case PHASE_FINISH_STARTING: return false;
+        case PHASE_FINISH_STARTING:
+        case PHASE_HELD: return false;
       }
       return false;
     /* Commands come between steps, never while a spawn is being reported. */
@@ -305,13 +324,16 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_DOWN:
         case PHASE_WAITING:
         case PHASE_RUNNING:
-        case PHASE_FINISHING: return true;
+        case PHASE_FINISHING:
+        case PHASE_HELD: return true;
         case PHASE_STARTING:
         case PHASE_FINISH_STARTING: return false;
       }
       return false;
+    /* A need's change may be seen after a command took the service down. */
     case EVENT_READY:
     case EVENT_TIMER:
+    case EVENT_NEEDS_READY:
       return true;
   }
   return false;
@@ -375,6 +397,15 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
     case EVENT_TIMER:
       on_timer(state, now, out);
       break;
+    case EVENT_HELD:
+      state->phase = PHASE_HELD;
+      state->status.reason = SVSTATUS_REASON_NEEDS;
+      break;
+    case EVENT_NEEDS_READY:
+      if (phase != PHASE_HELD) break;
+      state->status.reason = SVSTATUS_REASON_NONE;
+      start_run(state, now, out);
+      break;
   }
   sync_status(state);
   return !out->overflow;
@@ -397,6 +428,7 @@ int supervise_deadline(struct supervise_state const *state, tain *deadline)
     case PHASE_DOWN:
     case PHASE_STARTING:
     case PHASE_FINISH_STARTING:
+    case PHASE_HELD:
       return 0;
   }
   return 0;

@@ -32,7 +32,8 @@ enum supervise_phase {
   PHASE_WAITING,         /* want up, throttled until restart_at */
   PHASE_RUNNING,         /* ./run is alive */
   PHASE_FINISH_STARTING, /* spawn of ./finish asked; EVENT_FINISH_SPAWNED or EVENT_NO_FINISH follows */
-  PHASE_FINISHING        /* ./finish is alive */
+  PHASE_FINISHING,       /* ./finish is alive */
+  PHASE_HELD             /* want up, ./run held until every need is ready (needs/) */
 };
 
 enum supervise_want {
@@ -54,6 +55,8 @@ enum supervise_event_type {
   EVENT_NO_FINISH,       /* no ./finish to run */
   EVENT_FINISH_EXITED,   /* ./finish died: wait_status */
   EVENT_READY,           /* a newline on the notification fd */
+  EVENT_HELD,            /* instead of EVENT_SPAWNED: a need is not ready, ./run not started */
+  EVENT_NEEDS_READY,     /* HELD: every need is ready now */
   EVENT_TIMER            /* the earliest deadline passed */
 };
 

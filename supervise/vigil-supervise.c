@@ -25,6 +25,7 @@
 #include "svdir.h"
 #include "svpaths.h"
 #include "svstatus.h"
+#include "supervise-needs.h"
 #include "supervise-spawn.h"
 #include "supervise-state.h"
 
@@ -153,6 +154,7 @@ static void warn_reason(enum svstatus_reason reason)
     case SVSTATUS_REASON_SPAWN_FAILED:
     case SVSTATUS_REASON_FINISH_SAID_STOP:
     case SVSTATUS_REASON_THROTTLED:
+    case SVSTATUS_REASON_NEEDS:       /* said by the gate, with the names */
       return;
   }
 }
@@ -165,6 +167,12 @@ static void spawn_run(struct event_queue *queue)
   struct spawn_fd notify;
   int error;
   pid_t pid;
+  /* needs/ first: a run held for them is not a start, nor a crash. */
+  if (gate_check()) {
+    event.type = EVENT_HELD;
+    queue_push(queue, &event);
+    return;
+  }
   read_config(&g.state.config);
   notify.target = open_notify(pipefd);
   notify.source = pipefd[1];
@@ -259,6 +267,8 @@ static void dispatch(struct supervise_event const *first)
     struct supervise_actions actions = { .count = 0 };
     read_clock(&now);
     if (!supervise_step(&g.state, &event, &now, &actions)) bug("impossible event, or too many actions, in the state machine");
+    /* Not held: no watch, no supervise/waiting, before the status says so. */
+    if (g.state.phase != PHASE_HELD && gate_fd() >= 0) gate_release();
     /* A spawn in progress reports back at once: write only the settled state. */
     if (g.state.phase != PHASE_STARTING && g.state.phase != PHASE_FINISH_STARTING) write_status();
     for (unsigned int i = 0; i < actions.count; i++) carry_out(&actions.list[i], &queue);
@@ -343,7 +353,17 @@ static void handle_adopted_exit(void)
   if (g.state.phase == PHASE_RUNNING) dispatch(&event);
 }
 
-enum loop_fd { FD_SELFPIPE, FD_CONTROL, FD_NOTIFY, FD_PIDFD, FD_COUNT };
+/* Something a held run waits for changed: look again. */
+static void handle_gate(void)
+{
+  gate_drain();
+  if (g.state.phase == PHASE_HELD && !gate_check()) {
+    struct supervise_event event = { .type = EVENT_NEEDS_READY };
+    dispatch(&event);
+  }
+}
+
+enum loop_fd { FD_SELFPIPE, FD_CONTROL, FD_NOTIFY, FD_PIDFD, FD_GATE, FD_COUNT };
 
 static void loop(void)
 {
@@ -351,7 +371,7 @@ static void loop(void)
     iopause_fd fds[FD_COUNT];
     int slot[FD_COUNT];
     unsigned int nfds = 0;
-    int wanted[FD_COUNT] = { g.selfpipe_fd, g.control_fd, g.notify_fd, g.pidfd };
+    int wanted[FD_COUNT] = { g.selfpipe_fd, g.control_fd, g.notify_fd, g.pidfd, gate_fd() };
     tain deadline;
     int r;
     for (int which = 0; which < FD_COUNT; which++) {
@@ -378,6 +398,8 @@ static void loop(void)
       handle_notify();
     if (slot[FD_PIDFD] >= 0 && g.pidfd == wanted[FD_PIDFD] && fds[slot[FD_PIDFD]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
       handle_adopted_exit();
+    if (slot[FD_GATE] >= 0 && gate_fd() == wanted[FD_GATE] && fds[slot[FD_GATE]].revents & IOPAUSE_READ)
+      handle_gate();
   }
 }
 
@@ -428,6 +450,7 @@ static void setup(char const *dir)
   static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
   g.dir = dir;
   daemon_sane_fds();
+  gate_setup(dir);
   if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   set_prog(dir);
   if (svpath_make_supervise(AT_FDCWD) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);

@@ -898,7 +898,7 @@ static void check_stray(struct harness *h, struct supervise_event const *event, 
 {
   struct snapshot before = take_snapshot(h);
   struct snapshot after;
-  bool harmless = event->type == EVENT_READY || event->type == EVENT_TIMER;
+  bool harmless = event->type == EVENT_READY || event->type == EVENT_TIMER || event->type == EVENT_NEEDS_READY;
   step(h, event);
   after = take_snapshot(h);
   no_actions(h, "%s", what);
@@ -1037,6 +1037,76 @@ static void test_live(void)
   ok(!h.state.status.live, "after TERM: not live");
 }
 
+/* needs/: a start the supervisor holds, and lets go once the needs are ready. */
+static void test_held(void)
+{
+  struct harness h;
+  struct supervise_event held = { .type = EVENT_HELD };
+  struct supervise_event needs_ready = { .type = EVENT_NEEDS_READY };
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &held);
+  ok(h.stepped, "HELD after a spawn was asked: no bug");
+  no_actions(&h, "HELD: nothing started");
+  is_int(h.state.phase, PHASE_HELD, "HELD: held");
+  is_int(h.state.status.state, SVSTATUS_DOWN, "HELD: status down");
+  is_int(h.state.status.want, SVSTATUS_WANT_UP, "HELD: still wants up");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NEEDS, "HELD: status says it waits for its needs");
+  is_int(deadline_ms(&h), -1, "HELD: no deadline (the wait is for events)");
+  command(&h, 'u');
+  no_actions(&h, "HELD, 'u': nothing more to do");
+  is_int(h.state.phase, PHASE_HELD, "HELD, 'u': still held");
+  command(&h, 't');
+  no_actions(&h, "HELD, 't': no run to signal");
+  advance_ms(&h, 5 * RESTART_MAX_DELAY_MS);
+  send_event(&h, EVENT_NEEDS_READY);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "NEEDS_READY: ./run is started");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "NEEDS_READY: the reason goes");
+  spawned(&h, RUN_PID);
+  is_int(h.state.phase, PHASE_RUNNING, "then running");
+  is_int(h.state.crashes, 0, "a hold is no crash");
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &held);
+  command(&h, 'd');
+  no_actions(&h, "HELD, 'd': nothing to stop");
+  is_int(h.state.phase, PHASE_DOWN, "HELD, 'd': down");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "HELD, 'd': no reason left");
+  step(&h, &needs_ready);
+  no_actions(&h, "NEEDS_READY after 'd': nothing starts");
+  ok(h.stepped, "NEEDS_READY after 'd': no bug (it may cross the command)");
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &held);
+  command(&h, 'o');
+  is_int(h.state.phase, PHASE_HELD, "HELD, 'o': still held");
+  step(&h, &needs_ready);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "HELD, 'o', then NEEDS_READY: started once");
+  is_int(h.state.status.want, SVSTATUS_WANT_NOTHING, "... wanting once");
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &held);
+  send_event(&h, EVENT_TERMINATE);
+  one_action(&h, ACTION_EXIT, 0, "HELD, TERM: the supervisor exits at once");
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &held);
+  command(&h, 'x');
+  one_action(&h, ACTION_EXIT, 0, "HELD, 'x': exits at once");
+
+  setup_running(&h);
+  check_stray(&h, &held, "HELD while running");
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  check_stray(&h, &held, "HELD while down");
+  check_stray(&h, &needs_ready, "NEEDS_READY while down");
+}
+
 int main(void)
 {
   test_init_and_boot();
@@ -1057,5 +1127,6 @@ int main(void)
   test_ready();
   test_adopt();
   test_live();
+  test_held();
   return done_testing();
 }

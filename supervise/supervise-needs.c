@@ -1,0 +1,385 @@
+/* The needs/ gate: reading the needs and their status, saying what is
+   waited for, watching for the change that may end the wait. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "needs.h"
+#include "supervise-needs.h"
+#include "svdir.h"
+#include "svpaths.h"
+#include "svstatus.h"
+
+/* What supervise/waiting and the message show; the count says the rest. */
+#define WAITING_TEXT_MAX 1024
+#define DIR_EVENTS (IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ONLYDIR)
+
+static struct {
+  int livefd;                 /* DIR's parent: the live dir */
+  char self[NAME_MAX + 1];
+  int inotify_fd;
+  char said[WAITING_TEXT_MAX];
+  bool entries_said;          /* bad entries of needs/ warned, this hold */
+  bool cycle_said;
+  bool not_dir_said;
+} gate = { .livefd = -1, .inotify_fd = -1 };
+
+/* A list of names, NUL-separated in one buffer: 10,000 needs cost their
+   bytes, not 10,000 fixed slots. */
+struct names {
+  char *bytes;
+  size_t len, cap;
+  unsigned int count;
+  char const **list;          /* filled by names_sort */
+};
+
+static bool names_add(struct names *n, char const *name, size_t len)
+{
+  if (n->len + len + 1 > n->cap) {
+    size_t cap = n->cap ? n->cap * 2 : 256;
+    while (cap < n->len + len + 1) cap *= 2;
+    char *bytes = realloc(n->bytes, cap);
+    if (!bytes) return false;
+    n->bytes = bytes;
+    n->cap = cap;
+  }
+  memcpy(n->bytes + n->len, name, len);
+  n->bytes[n->len + len] = 0;
+  n->len += len + 1;
+  n->count++;
+  return true;
+}
+
+static int by_name(void const *a, void const *b)
+{
+  return strcmp(*(char const *const *)a, *(char const *const *)b);
+}
+
+/* Sorted, duplicates dropped. */
+static bool names_sort(struct names *n)
+{
+  unsigned int kept = 0;
+  char const *at = n->bytes;
+  n->list = malloc((n->count ? n->count : 1) * sizeof *n->list);
+  if (!n->list) return false;
+  for (unsigned int i = 0; i < n->count; i++, at += strlen(at) + 1) n->list[i] = at;
+  qsort(n->list, n->count, sizeof *n->list, by_name);
+  for (unsigned int i = 0; i < n->count; i++)
+    if (!kept || strcmp(n->list[kept - 1], n->list[i])) n->list[kept++] = n->list[i];
+  n->count = kept;
+  return true;
+}
+
+static void names_free(struct names *n)
+{
+  free(n->bytes);
+  free(n->list);
+  *n = (struct names){ 0 };
+}
+
+static int names_find(struct names const *n, char const *name)
+{
+  char const **hit = bsearch(&name, n->list, n->count, sizeof *n->list, by_name);
+  return hit ? (int)(hit - n->list) : -1;
+}
+
+void gate_setup(char const *dir)
+{
+  char path[PATH_MAX];
+  size_t len = strlen(dir);
+  char *slash;
+  if (len >= sizeof path) return;
+  memcpy(path, dir, len + 1);
+  while (len > 1 && path[len - 1] == '/') path[--len] = 0;
+  slash = strrchr(path, '/');
+  char const *name = slash ? slash + 1 : path;
+  /* "." or "..": the name is the real dir's. A symlinked DIR keeps its
+     parent as written: the live dir holds the link, not the target. */
+  if (!strcmp(name, ".") || !strcmp(name, "..") || !*name) {
+    char real[PATH_MAX];
+    if (!realpath(dir, real) || !strcmp(real, "/")) return;
+    memcpy(path, real, strlen(real) + 1);
+    slash = strrchr(path, '/');
+    name = slash + 1;
+  }
+  if (strlen(name) >= sizeof gate.self) return;
+  memcpy(gate.self, name, strlen(name) + 1);
+  if (slash) {
+    *slash = 0;
+    gate.livefd = open(slash == path ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  } else {
+    gate.livefd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  }
+}
+
+/* The entries of DIRFD's needs/ (DIRFD a service dir called SELF) as the
+   names of the services needed; bad ones warned about when SAY. */
+static int read_needs(int dirfd, char const *self, struct names *out, bool say)
+{
+  int fd = openat(dirfd, SVDIR_NEEDS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d;
+  struct dirent *de;
+  if (fd < 0) return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+  d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return -1;
+  }
+  while ((de = readdir(d))) {
+    char target[PATH_MAX];
+    char const *name;
+    size_t len;
+    ssize_t r = -1;
+    struct stat st;
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+    if (!fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode)) {
+      r = readlinkat(fd, de->d_name, target, sizeof target - 1);
+      if (r < 0) continue;
+      target[r] = 0;
+    }
+    enum needs_entry_verdict verdict = needs_entry(self, de->d_name, r >= 0 ? target : 0, &name, &len);
+    if (verdict != NEEDS_ENTRY_OK) {
+      if (say) strerr_warnw("ignoring ./", SVDIR_NEEDS, "/", de->d_name, ": ", needs_entry_reason(verdict));
+      continue;
+    }
+    if (!names_add(out, name, len)) {
+      closedir(d);
+      return -1;
+    }
+  }
+  closedir(d);
+  return 0;
+}
+
+static enum needs_state need_state(char const *name)
+{
+  struct svstatus status;
+  enum needs_state state = NEED_STARTING;
+  int ok, dirfd = openat(gate.livefd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) return NEED_MISSING;
+  /* A status left by a supervisor that is gone proves nothing. */
+  ok = openat(dirfd, SVPATH_OK, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (ok >= 0) {
+    close(ok);
+    if (svstatus_read(dirfd, &status) > 0) {
+      if (status.state == SVSTATUS_RUN) {
+        bool tells = svdir_exists(dirfd, SVDIR_NOTIFICATION_FD) || svdir_exists(dirfd, SVDIR_NOTIFY_SOCKET);
+        state = !tells || status.ready ? NEED_READY : NEED_STARTING;
+      } else if (status.want == SVSTATUS_WANT_DOWN) state = NEED_WANTED_DOWN;
+      else if (status.reason == SVSTATUS_REASON_RUN_MISSING || status.reason == SVSTATUS_REASON_RUN_NOT_EXECUTABLE
+               || status.reason == SVSTATUS_REASON_FINISH_SAID_STOP) state = NEED_FAILED;
+    }
+  }
+  close(dirfd);
+  return state;
+}
+
+struct cycle_context {
+  struct names const *services;
+  int self;
+};
+
+static void say_cycle(void *context, unsigned int const *members, unsigned int count)
+{
+  struct cycle_context const *c = context;
+  char text[WAITING_TEXT_MAX];
+  size_t len = 0;
+  bool mine = false;
+  for (unsigned int k = 0; k < count; k++) mine |= (int)members[k] == c->self;
+  if (!mine || gate.cycle_said) return;
+  for (unsigned int k = 0; k <= count && len + NAME_MAX + 5 < sizeof text; k++) {
+    char const *name = c->services->list[members[k % count]];
+    len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", k ? " -> " : "", name);
+  }
+  strerr_warnw("needs cycle: ", text, ": its needs are ignored");
+  gate.cycle_said = true;
+}
+
+/* Which of WAITING (names) are needs on a cycle through self, whose edges
+   the whole live dir agrees to ignore: set drop[i] for those. */
+static void drop_cycle_needs(struct names const *waiting, bool *drop)
+{
+  struct names services = { 0 };
+  unsigned int *first = 0, *edge = 0, *stack = 0, *cursor = 0, edges = 0, cap = 0;
+  unsigned char *mark = 0;
+  bool *ignored = 0;
+  DIR *d;
+  struct dirent *de;
+  int fd = dup(gate.livefd);
+  if (fd < 0) return;
+  lseek(fd, 0, SEEK_SET);
+  d = fdopendir(fd);
+  if (!d) { close(fd); return; }
+  while ((de = readdir(d)))
+    if (de->d_name[0] != '.' && !names_add(&services, de->d_name, strlen(de->d_name))) goto out;
+  if (!names_sort(&services)) goto out;
+  first = malloc((services.count + 1) * sizeof *first);
+  if (!first) goto out;
+  for (unsigned int i = 0; i < services.count; i++) {
+    struct names needs = { 0 };
+    int dirfd = openat(gate.livefd, services.list[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    first[i] = edges;
+    if (dirfd < 0) continue;
+    if (read_needs(dirfd, services.list[i], &needs, false) == 0 && names_sort(&needs)) {
+      for (unsigned int k = 0; k < needs.count; k++) {
+        int to = names_find(&services, needs.list[k]);
+        if (to < 0) continue;
+        if (edges == cap) {
+          unsigned int *more = realloc(edge, (cap = cap ? 2 * cap : 64) * sizeof *edge);
+          if (!more) { names_free(&needs); close(dirfd); goto out; }
+          edge = more;
+        }
+        edge[edges++] = (unsigned int)to;
+      }
+    }
+    names_free(&needs);
+    close(dirfd);
+  }
+  first[services.count] = edges;
+  stack = malloc((services.count + 1) * sizeof *stack);
+  cursor = malloc((services.count + 1) * sizeof *cursor);
+  mark = malloc(services.count + 1);
+  ignored = malloc((edges + 1) * sizeof *ignored);
+  if (!stack || !cursor || !mark || !ignored) goto out;
+  {
+    struct needs_graph graph = { services.count, first, edge };
+    struct needs_work work = { stack, cursor, mark };
+    struct cycle_context context = { &services, names_find(&services, gate.self) };
+    if (context.self < 0) goto out;
+    needs_break_cycles(&graph, ignored, &work, say_cycle, &context);
+    for (unsigned int e = first[context.self]; e < first[context.self + 1]; e++) {
+      if (!ignored[e]) continue;
+      int w = names_find(waiting, services.list[edge[e]]);
+      if (w >= 0) drop[w] = true;
+    }
+  }
+out:
+  closedir(d);
+  names_free(&services);
+  free(first); free(edge); free(stack); free(cursor); free(mark); free(ignored);
+}
+
+static void watch(char const *name, char const *sub)
+{
+  char path[PATH_MAX];
+  if (gate.livefd < 0) return;
+  snprintf(path, sizeof path, "/proc/self/fd/%d%s%s%s%s", gate.livefd, name ? "/" : "", name ? name : "",
+           sub ? "/" : "", sub ? sub : "");
+  inotify_add_watch(gate.inotify_fd, path, DIR_EVENTS);
+}
+
+/* Armed before the states are read, so that a change after the reading
+   is an event: a need's supervise/ that does not exist yet is seen being
+   made (the watch on the need's dir), and looked at again then. */
+static void arm(struct names const *needs)
+{
+  if (gate.inotify_fd < 0) gate.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (gate.inotify_fd < 0) {
+    strerr_warnwusys("watch the needs (the wait ends at the next command)");
+    return;
+  }
+  inotify_add_watch(gate.inotify_fd, SVDIR_NEEDS, DIR_EVENTS);
+  watch(0, 0);
+  for (unsigned int i = 0; i < needs->count; i++) {
+    watch(needs->list[i], 0);
+    watch(needs->list[i], SVPATH_SUPERVISE);
+  }
+}
+
+static void say_waiting(char const *text)
+{
+  int fd;
+  if (!strcmp(text, gate.said)) return;
+  memcpy(gate.said, text, strlen(text) + 1);
+  strerr_warnw("waiting for ", text);
+  fd = open(SVPATH_WAITING_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0 || close(fd) < 0) {
+    unlink(SVPATH_WAITING_NEW);
+    return;
+  }
+  rename(SVPATH_WAITING_NEW, SVPATH_WAITING);
+}
+
+int gate_check(void)
+{
+  struct names needs = { 0 };
+  bool *drop = 0;
+  unsigned int held = 0;
+  char text[WAITING_TEXT_MAX];
+  size_t len = 0;
+  struct stat st;
+  if (lstat(SVDIR_NEEDS, &st) < 0) return 0;
+  if (!S_ISDIR(st.st_mode)) {
+    if (!gate.not_dir_said) strerr_warnw("ignoring ./", SVDIR_NEEDS, ": not a directory");
+    gate.not_dir_said = true;
+    return 0;
+  }
+  if (read_needs(AT_FDCWD, gate.self, &needs, !gate.entries_said) < 0 || !names_sort(&needs)) {
+    strerr_warnwusys("read ./", SVDIR_NEEDS, " (starting without them)");
+    names_free(&needs);
+    return 0;
+  }
+  gate.entries_said = true;
+  drop = calloc(needs.count + 1, sizeof *drop);
+  if (!drop) {
+    names_free(&needs);
+    return 0;
+  }
+  if (needs.count) arm(&needs);
+  for (unsigned int i = 0; i < needs.count; i++) drop[i] = need_state(needs.list[i]) == NEED_READY;
+  for (unsigned int i = 0; i < needs.count; i++) held += !drop[i];
+  if (held) {
+    bool *cycle = calloc(needs.count + 1, sizeof *cycle);
+    if (cycle) {
+      drop_cycle_needs(&needs, cycle);
+      for (unsigned int i = 0; i < needs.count; i++) if (cycle[i] && !drop[i]) { drop[i] = true; held--; }
+      free(cycle);
+    }
+  }
+  if (held) {
+    text[0] = 0;
+    for (unsigned int i = 0; i < needs.count; i++) {
+      if (drop[i]) continue;
+      if (len + strlen(needs.list[i]) + sizeof ", , ..." >= sizeof text) {
+        snprintf(text + len, sizeof text - len, ", ...");
+        break;
+      }
+      len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", len ? ", " : "", needs.list[i]);
+    }
+    say_waiting(text);
+  }
+  free(drop);
+  names_free(&needs);
+  return held > 0;
+}
+
+int gate_fd(void)
+{
+  return gate.inotify_fd;
+}
+
+void gate_drain(void)
+{
+  char buf[4096];
+  while (read(gate.inotify_fd, buf, sizeof buf) > 0) {}
+}
+
+void gate_release(void)
+{
+  if (gate.inotify_fd >= 0) close(gate.inotify_fd);
+  gate.inotify_fd = -1;
+  if (gate.said[0]) unlink(SVPATH_WAITING);
+  gate.said[0] = 0;
+  gate.entries_said = gate.cycle_said = false;
+}
