@@ -12,7 +12,6 @@
 #define SVDIR_TIMEOUT_FINISH "timeout-finish"
 #define SVDIR_DOWN_SIGNAL "down-signal"
 #define SVDIR_NEEDS "needs"
-#define SVDIR_NOTIFY_SOCKET "notify-socket"
 
 enum svdir_read_result {
   SVDIR_ABSENT = 0,    /* no such file: use the default */

@@ -22,6 +22,7 @@
 #include "svstatus.h"
 #include "svdir.h"
 #include "scan.h"
+#include "scan-order.h"
 
 /* While a part waits for its dir to settle, any change restarts the grace. */
 #define WATCH_PENDING (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_MODIFY | IN_ONLYDIR)
@@ -445,7 +446,10 @@ static void part_died(uint32_t slot, enum part_role role)
   if (service->removing) {
     /* Killed rather than stopped: what it ran must not outlive the dir. */
     stop_orphan(slot, role);
-    if (role == PART_MAIN) drain_logger(slot);
+    if (role == PART_MAIN) {
+      order_service_down(slot);
+      drain_logger(slot);
+    }
     else if (service->parts[PART_MAIN].pid <= 0) finalize(slot);
     return;
   }

@@ -14,6 +14,7 @@
 #include "exitcode.h"
 #include "spawn.h"
 #include "scan.h"
+#include "scan-order.h"
 
 /* What the scan dir's watch reports: entries coming, going, renamed; and its own end. */
 #define WATCH_DIR (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
@@ -191,11 +192,11 @@ static void carry_out(enum stop_action_type action)
     case STOP_ACTION_DOWN_SERVICES:
       signal_main(SIGTERM);
       signal_main(SIGCONT);
-      for (uint32_t slot = 0; slot < scan.table.capacity; slot++)
-        if (scan.table.services[slot].kind != SERVICE_FREE) service_remove(slot);
+      order_stop_begin();
       return;
     case STOP_ACTION_KILL_SERVICES:
       warn_escalation("deadline passed: killing services", scan.table.alive[PART_MAIN]);
+      order_stop_all();
       signal_main(SIGKILL);
       for_each_part(PART_MAIN, part_kill);
       return;

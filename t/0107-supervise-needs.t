@@ -37,6 +37,12 @@ mkservice sv/filed "exec sleep 1000"
 # f needs g, missing; its entry will be removed.
 mkservice sv/f "exec sleep 1000"
 mkdir sv/f/needs && : > sv/f/needs/g
+# r needs q needs p: stopped in reverse. Each says it is down after a
+# slow stop, so a service TERMed before its dependents are down says so first.
+for n in p q r; do
+  mkservice sv/$n "trap 'sleep 0.3; echo $n >> $T/downs; exit 0' TERM; sleep 1000 & wait"
+done
+mkdir sv/q/needs sv/r/needs && : > sv/q/needs/p && : > sv/r/needs/q
 # many: 10,000 needs, none there.
 mkservice sv/many "exec sleep 1000"
 mkdir sv/many/needs && (cd sv/many/needs && seq -f 'n%05g' 1 10000 | xargs touch)
@@ -104,6 +110,12 @@ like "$(svstat sv/many)" "waiting for n00001, .*, \.\.\.$" "the list is cut, and
 rm -r sv/many/needs
 wait_until 30 is_up sv/many; ok "needs/ removed: it starts" [ $? = 0 ]
 ok "the scanner lived through it all" alive "$scanner"
+
+# --- the stop, in reverse order ---
+wait_until 30 is_up sv/r; ok "r, needing q needing p, is up" [ $? = 0 ]
+kill -TERM "$scanner"
+wait_until 60 dead "$scanner"; ok "the scanner stops" [ $? = 0 ]
+is "$(tr '\n' ' ' < downs)" "r q p " "stopped in reverse order of needs: r, then q, then p"
 
 # --- no needs/: nothing changes (every other test says so too) ---
 ok "a service without needs/ never says waiting" eval '! grep -q "sv/e: warning: waiting" scan-stderr'
