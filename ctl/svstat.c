@@ -59,6 +59,7 @@ static char const *reason_text(enum svstatus_reason reason)
     case SVSTATUS_REASON_FINISH_SAID_STOP: return "finish exited 125: not restarting";
     case SVSTATUS_REASON_THROTTLED: return "dying too fast: restart delayed";
     case SVSTATUS_REASON_NEEDS: return "waiting for its needs";
+    case SVSTATUS_REASON_UP_FAILED: return "up failed: svc -u tries again";
   }
   return 0;
 }
@@ -90,6 +91,11 @@ static void put_status(struct svstatus const *status, int normally_up, int dirfd
   svtime_now(&now);
   switch (status->state) {
     case SVSTATUS_RUN:
+      /* A oneshot up has no process. */
+      if (!status->pid) {
+        put("up (oneshot) ");
+        break;
+      }
       put("up (pid ");
       put_uint(status->pid);
       put(") ");
@@ -156,7 +162,7 @@ static int show(char const *arg)
     close(dirfd);
     return VIGIL_EXIT_SYSTEM;
   }
-  put_status(&status, !svdir_exists(dirfd, SVDIR_DOWN), dirfd);
+  put_status(&status, !svdir_normally_down(dirfd), dirfd);
   put("\n");
   close(dirfd);
   return VIGIL_EXIT_OK;

@@ -507,19 +507,22 @@ static char const **services_to_wait_for(unsigned int options, unsigned int *cou
   *count = 0;
   if (!dir || !list) return 0;
   while ((entry = readdir(dir))) {
-    char *service, *log, *down;
+    char *service, *log;
     if (entry->d_name[0] == '.') continue;
     service = live_path(entry->d_name, "");
     log = live_path(entry->d_name, "/" SVDIR_LOG);
-    down = live_path(entry->d_name, "/" SVDIR_DOWN);
-    if (!service || !log || !down) return 0;
+    if (!service || !log) return 0;
     if (!is_dir(service)) continue;
     if (*count + 2 > room) {
       room *= 2;
       list = realloc(list, (options + room + 1) * sizeof *list);
       if (!list) return 0;
     }
-    if (access(down, F_OK) < 0) list[options + (*count)++] = service;
+    {
+      int fd = open(service, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd >= 0 && !svdir_normally_down(fd)) list[options + (*count)++] = service;
+      if (fd >= 0) close(fd);
+    }
     if (is_dir(log)) list[options + (*count)++] = log;
   }
   closedir(dir);

@@ -80,3 +80,15 @@ int svdir_executable(int dirfd, char const *file)
   errno = ENOEXEC;
   return 0;
 }
+
+int svdir_oneshot(int dirfd)
+{
+  return !svdir_exists(dirfd, SVDIR_RUN) && svdir_executable(dirfd, SVDIR_UP);
+}
+
+int svdir_normally_down(int dirfd)
+{
+  if (!svdir_exists(dirfd, SVDIR_DOWN)) return 0;
+  /* A oneshot's executable down is its script, not the flag. */
+  return !(svdir_oneshot(dirfd) && svdir_executable(dirfd, SVDIR_ONESHOT_DOWN));
+}

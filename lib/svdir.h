@@ -12,6 +12,8 @@
 #define SVDIR_TIMEOUT_FINISH "timeout-finish"
 #define SVDIR_DOWN_SIGNAL "down-signal"
 #define SVDIR_NEEDS "needs"
+#define SVDIR_UP "up"                 /* a oneshot: ./up and no ./run */
+#define SVDIR_ONESHOT_DOWN "down"     /* its ./down, when executable (the down file otherwise) */
 
 enum svdir_read_result {
   SVDIR_ABSENT = 0,    /* no such file: use the default */
@@ -32,5 +34,12 @@ int svdir_exists(int dirfd, char const *file);
    not, errno says why: ENOENT (none), ENOEXEC (there, but no executable
    file), anything else for a dir that could not be looked into. */
 int svdir_executable(int dirfd, char const *file);
+
+/* A oneshot: an executable up and no run (s6-rc's names). */
+int svdir_oneshot(int dirfd);
+
+/* Started wanted down: a down file, unless it is a oneshot's executable
+   down script (then a oneshot is normally up). */
+int svdir_normally_down(int dirfd);
 
 #endif

@@ -389,8 +389,16 @@ static int check_source(struct walker *w, int srcfd, enum source_log *log)
   struct stat st;
   size_t old = path_push(w, SVDIR_RUN);
   if (fstatat(srcfd, SVDIR_RUN, &st, 0) < 0) {
-    if (errno == ENOENT) return fail_input(w, "missing: a service needs an executable run");
-    return fail_sys(w, "stat");
+    if (errno != ENOENT) return fail_sys(w, "stat");
+    /* A oneshot: an executable ./up and no ./run. */
+    path_pop(w, old);
+    path_push(w, SVDIR_UP);
+    if (fstatat(srcfd, SVDIR_UP, &st, 0) < 0) {
+      if (errno != ENOENT) return fail_sys(w, "stat");
+      path_pop(w, old);
+      path_push(w, SVDIR_RUN);
+      return fail_input(w, "missing: a service needs an executable run");
+    }
   }
   if (!S_ISREG(st.st_mode) || !(st.st_mode & EXECUTABLE_BITS)) return fail_input(w, "not an executable file: the service could never start");
   path_pop(w, old);

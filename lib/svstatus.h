@@ -47,7 +47,8 @@ enum svstatus_reason {
   SVSTATUS_REASON_SPAWN_FAILED = 3,     /* fork failed: out of processes or memory */
   SVSTATUS_REASON_FINISH_SAID_STOP = 4, /* ./finish exited 125 */
   SVSTATUS_REASON_THROTTLED = 5,        /* dying too fast: waiting before a restart */
-  SVSTATUS_REASON_NEEDS = 6             /* held until its needs/ are ready (supervise/waiting names them) */
+  SVSTATUS_REASON_NEEDS = 6,            /* held until its needs/ are ready (supervise/waiting names them) */
+  SVSTATUS_REASON_UP_FAILED = 7         /* a oneshot's ./up failed: down until svc -u */
 };
 
 struct svstatus {

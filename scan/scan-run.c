@@ -52,12 +52,19 @@ static char const *part_label(enum part_role role)
   return role == PART_LOG ? "/" SVDIR_LOG : "";
 }
 
-/* Is ./run there and executable? When not, errno says why (svdir_executable). */
+/* Is ./run there and executable (or, for a oneshot, ./up with no ./run)?
+   When not, errno says why (svdir_executable). */
 static bool part_runnable(uint32_t slot, enum part_role role)
 {
   char path[PATH_MAX];
+  int saved;
   if (part_path(path, sizeof path, slot, role, SVDIR_RUN) < 0) return false;
-  return svdir_executable(AT_FDCWD, path);
+  if (svdir_executable(AT_FDCWD, path)) return true;
+  saved = errno;
+  if (saved == ENOENT && part_path(path, sizeof path, slot, role, SVDIR_UP) == 0 && svdir_executable(AT_FDCWD, path))
+    return true;
+  errno = saved;
+  return false;
 }
 
 /* One warning per waiting part, saying why it waits. */

@@ -103,6 +103,13 @@ static void on_command(struct supervise_state *state, struct svcontrol_command c
     case SVCONTROL_DOWN:
       state->want = WANT_DOWN;
       if (running) send_down(state, now, out);
+      if (phase == PHASE_ONESHOT_UP) {
+        /* ./down, carried out as the finish of the oneshot. */
+        state->phase = PHASE_FINISH_STARTING;
+        state->ready = false;
+        state->status.changed = now->wall;
+        emit(out, ACTION_SPAWN_FINISH, 0);
+      }
       if (phase == PHASE_WAITING || held) {
         state->phase = PHASE_DOWN;
         state->status.reason = SVSTATUS_REASON_NONE;
@@ -152,19 +159,43 @@ static void on_timer(struct supervise_state *state, struct supervise_clock const
     case PHASE_STARTING:
     case PHASE_FINISH_STARTING:
     case PHASE_HELD:
+    case PHASE_ONESHOT_UP:
       return;
   }
 }
 
-static void on_spawned(struct supervise_state *state, pid_t pid, struct supervise_clock const *now)
+static void on_spawned(struct supervise_state *state, pid_t pid, bool oneshot, struct supervise_clock const *now)
 {
   state->phase = PHASE_RUNNING;
+  state->oneshot = oneshot;
   state->pid = pid;
   state->ready = false;
   state->paused = false;
   state->term_sent = false;
   state->status.changed = now->wall;
   state->status.reason = SVSTATUS_REASON_NONE;
+}
+
+/* A oneshot's ./up ended. Exit 0: up and ready, with no process, unless it
+   was asked down meanwhile (then its ./down runs, as a finish). Anything
+   else: down and failed, and only svc -u tries again. Returns false when
+   the usual finish follows. */
+static bool oneshot_up_exited(struct supervise_state *state, struct supervise_event const *event,
+                              struct supervise_clock const *now, struct supervise_actions *out)
+{
+  bool success = !event->exit_unknown && WIFEXITED(event->wait_status) && !WEXITSTATUS(event->wait_status);
+  if (success && (state->want == WANT_DOWN || state->exit_requested)) return false;
+  if (success) {
+    state->phase = PHASE_ONESHOT_UP;
+    state->ready = true;
+    state->status.ready_at = now->wall;
+    return true;
+  }
+  state->phase = PHASE_DOWN;
+  state->status.reason = SVSTATUS_REASON_UP_FAILED;
+  if (state->want == WANT_ONCE) state->want = WANT_DOWN;
+  if (state->exit_requested) emit(out, ACTION_EXIT, 0);
+  return true;
 }
 
 static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,
@@ -180,6 +211,7 @@ static void on_run_exited(struct supervise_state *state, struct supervise_event 
   state->status.has_exited = !event->exit_unknown;
   state->status.last_wait_status = event->exit_unknown ? 0 : event->wait_status;
   state->status.pid_start_time = 0;
+  if (state->oneshot && oneshot_up_exited(state, event, now, out)) return;
   emit(out, ACTION_SPAWN_FINISH, 0);
 }
 
@@ -210,6 +242,7 @@ static void sync_status(struct supervise_state *state)
   struct svstatus *status = &state->status;
   status->format = SVSTATUS_FORMAT_VIGIL;
   status->pid = state->phase == PHASE_RUNNING ? (uint32_t)state->pid : 0;
+  /* A oneshot up has no process: RUN with pid 0, ready. */
   status->paused = state->paused;
   status->term_sent = state->term_sent;
   status->ready = state->ready;
@@ -222,7 +255,8 @@ static void sync_status(struct supervise_state *state)
     case WANT_ONCE: status->want = SVSTATUS_WANT_NOTHING; break;
   }
   switch (state->phase) {
-    case PHASE_RUNNING: status->state = SVSTATUS_RUN; break;
+    case PHASE_RUNNING:
+    case PHASE_ONESHOT_UP: status->state = SVSTATUS_RUN; break;
     case PHASE_FINISH_STARTING:
     case PHASE_FINISHING: status->state = SVSTATUS_FINISH; break;
     case PHASE_DOWN:
@@ -257,7 +291,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_RUNNING:
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
-        case PHASE_HELD: return false;
+        case PHASE_HELD:
+        case PHASE_ONESHOT_UP: return false;
       }
       return false;
     case EVENT_SPAWNED:
@@ -269,7 +304,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_RUNNING:
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
-        case PHASE_HELD: return false;
+        case PHASE_HELD:
+        case PHASE_ONESHOT_UP: return false;
       }
       return false;
     case EVENT_HELD:
@@ -280,7 +316,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_RUNNING:
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
-        case PHASE_HELD: return false;
+        case PHASE_HELD:
+        case PHASE_ONESHOT_UP: return false;
       }
       return false;
     case EVENT_RUN_EXITED:
@@ -291,7 +328,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_WAITING:
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
-        case PHASE_HELD: return false;
+        case PHASE_HELD:
+        case PHASE_ONESHOT_UP: return false;
       }
       return false;
     case EVENT_FINISH_SPAWNED:
@@ -303,7 +341,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_WAITING:
         case PHASE_RUNNING:
         case PHASE_FINISHING:
-        case PHASE_HELD: return false;
+        case PHASE_HELD:
+        case PHASE_ONESHOT_UP: return false;
       }
       return false;
     case EVENT_FINISH_EXITED:
@@ -314,7 +353,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_WAITING:
         case PHASE_RUNNING:
         case PHASE_FINISH_STARTING:
-        case PHASE_HELD: return false;
+        case PHASE_HELD:
+        case PHASE_ONESHOT_UP: return false;
       }
       return false;
     /* Commands come between steps, never while a spawn is being reported. */
@@ -325,7 +365,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_WAITING:
         case PHASE_RUNNING:
         case PHASE_FINISHING:
-        case PHASE_HELD: return true;
+        case PHASE_HELD:
+        case PHASE_ONESHOT_UP: return true;
         case PHASE_STARTING:
         case PHASE_FINISH_STARTING: return false;
       }
@@ -371,7 +412,7 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       on_command(state, svcontrol_lookup('x'), now, out);
       break;
     case EVENT_SPAWNED:
-      on_spawned(state, event->pid, now);
+      on_spawned(state, event->pid, event->oneshot, now);
       break;
     case EVENT_SPAWN_FAILED:
       state->status.reason = event->reason;
@@ -429,6 +470,7 @@ int supervise_deadline(struct supervise_state const *state, tain *deadline)
     case PHASE_STARTING:
     case PHASE_FINISH_STARTING:
     case PHASE_HELD:
+    case PHASE_ONESHOT_UP:
       return 0;
   }
   return 0;

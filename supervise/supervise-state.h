@@ -33,7 +33,8 @@ enum supervise_phase {
   PHASE_RUNNING,         /* ./run is alive */
   PHASE_FINISH_STARTING, /* spawn of ./finish asked; EVENT_FINISH_SPAWNED or EVENT_NO_FINISH follows */
   PHASE_FINISHING,       /* ./finish is alive */
-  PHASE_HELD             /* want up, ./run held until every need is ready (needs/) */
+  PHASE_HELD,            /* want up, ./run held until every need is ready (needs/) */
+  PHASE_ONESHOT_UP       /* a oneshot's ./up exited 0: up and ready, no process */
 };
 
 enum supervise_want {
@@ -69,6 +70,7 @@ struct supervise_event {
   enum supervise_want initial_want;
   bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
   bool paused;           /* EVENT_ADOPT: the run was left stopped by svc -p */
+  bool oneshot;          /* EVENT_SPAWNED: what started is a oneshot's ./up */
 };
 
 /* The clock as the caller read it: monotonic for deadlines, wall for status. */
@@ -112,6 +114,7 @@ struct supervise_state {
   bool paused;
   bool term_sent;
   bool ready;
+  bool oneshot;              /* what runs (or ran last) is a oneshot's ./up, its finish ./down */
   pid_t pid;                 /* ./run while RUNNING */
   pid_t finish_pid;          /* ./finish while FINISHING */
   unsigned int crashes;      /* quick deaths in a row */

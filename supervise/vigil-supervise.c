@@ -154,14 +154,23 @@ static void warn_reason(enum svstatus_reason reason)
     case SVSTATUS_REASON_SPAWN_FAILED:
     case SVSTATUS_REASON_FINISH_SAID_STOP:
     case SVSTATUS_REASON_THROTTLED:
+    case SVSTATUS_REASON_UP_FAILED:   /* said with its exit code, at the exit */
     case SVSTATUS_REASON_NEEDS:       /* said by the gate, with the names */
       return;
   }
 }
 
+/* A oneshot (s6-rc's name): an executable ./up and no ./run. */
+static bool is_oneshot(void)
+{
+  return svdir_oneshot(AT_FDCWD);
+}
+
 static void spawn_run(struct event_queue *queue)
 {
-  static char const *const argv[] = { "./" SVDIR_RUN, 0 };
+  static char const *const run_argv[] = { "./" SVDIR_RUN, 0 };
+  static char const *const up_argv[] = { "./" SVDIR_UP, 0 };
+  char const *const *argv = run_argv;
   struct supervise_event event = { .type = EVENT_SPAWNED };
   int pipefd[2] = { -1, -1 };
   struct spawn_fd notify;
@@ -174,7 +183,10 @@ static void spawn_run(struct event_queue *queue)
     return;
   }
   read_config(&g.state.config);
-  notify.target = open_notify(pipefd);
+  event.oneshot = is_oneshot();
+  if (event.oneshot) argv = up_argv;
+  /* ./up ends when it is up: there is nothing to signal readiness. */
+  notify.target = event.oneshot ? -1 : open_notify(pipefd);
   notify.source = pipefd[1];
   error = spawn_clean(argv, &notify, notify.target >= 0 ? 1 : 0, &pid);
   if (pipefd[1] >= 0) close(pipefd[1]);
@@ -211,6 +223,18 @@ static void spawn_finish(struct event_queue *queue)
   sig[uint_fmt(sig, WIFSIGNALED(wstat) ? (unsigned int)WTERMSIG(wstat) : 0)] = 0;
   /* An adopted run's exit status is unknown: say so rather than guess. */
   if (!g.state.status.has_exited) argv[1] = "-1";
+  /* A oneshot's finish is its ./down, with no arguments (s6-rc's). */
+  if (g.state.oneshot) {
+    static char const *const down_argv[] = { "./" SVDIR_ONESHOT_DOWN, 0 };
+    if (access(SVDIR_ONESHOT_DOWN, X_OK) < 0) event.type = EVENT_NO_FINISH;
+    else if ((error = spawn_clean(down_argv, 0, 0, &event.pid))) {
+      errno = error;
+      strerr_warnwusys("spawn ./", SVDIR_ONESHOT_DOWN, " (skipping it)");
+      event.type = EVENT_NO_FINISH;
+    }
+    queue_push(queue, &event);
+    return;
+  }
   /* No finish is the common case: one access() instead of a failed spawn. */
   if (access(SVDIR_FINISH, X_OK) < 0) event.type = EVENT_NO_FINISH;
   else if ((error = spawn_clean(argv, 0, 0, &event.pid))) {
@@ -510,7 +534,7 @@ static enum supervise_want boot_want(struct svstatus const *previous, bool have_
     enum supervise_want want = want_of(previous->want);
     return want == WANT_ONCE ? WANT_DOWN : want;
   }
-  return svdir_exists(AT_FDCWD, SVDIR_DOWN) ? WANT_DOWN : WANT_UP;
+  return svdir_normally_down(AT_FDCWD) ? WANT_DOWN : WANT_UP;
 }
 
 static void start(void)

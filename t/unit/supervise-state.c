@@ -1107,6 +1107,98 @@ static void test_held(void)
   check_stray(&h, &needs_ready, "NEEDS_READY while down");
 }
 
+/* A oneshot: ./up runs once per transition to up, ./down (as its finish)
+   once per transition to down; no process while up. */
+static void test_oneshot(void)
+{
+  struct harness h;
+  struct supervise_event up_spawned = { .type = EVENT_SPAWNED, .pid = RUN_PID, .oneshot = true };
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &up_spawned);
+  is_int(h.state.phase, PHASE_RUNNING, "oneshot: ./up running");
+  ok(!h.state.ready, "oneshot: not ready while ./up runs");
+  advance_ms(&h, 50);
+  run_exited(&h, EXITED(0));
+  no_actions(&h, "oneshot: ./up exits 0: nothing to do");
+  is_int(h.state.phase, PHASE_ONESHOT_UP, "oneshot: up, no process");
+  is_int(h.state.status.state, SVSTATUS_RUN, "oneshot: status up");
+  is_int(h.state.status.pid, 0, "oneshot: no pid");
+  ok(h.state.status.ready, "oneshot: ready");
+  is_int(deadline_ms(&h), -1, "oneshot up: no deadline, however quick ./up was");
+  command(&h, 'u');
+  no_actions(&h, "oneshot up, 'u': already up, ./up does not run again");
+  command(&h, 't');
+  no_actions(&h, "oneshot up, 't': no process to signal");
+  command(&h, 'd');
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "oneshot up, 'd': ./down runs (as its finish)");
+  ok(!h.state.status.ready, "oneshot going down: not ready");
+  finish_spawned(&h, FINISH_PID);
+  finish_exited(&h, EXITED(0));
+  no_actions(&h, "./down done: no restart");
+  is_int(h.state.phase, PHASE_DOWN, "oneshot down");
+  is_int(h.state.status.state, SVSTATUS_DOWN, "oneshot down: status down");
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "'u' again: ./up runs again");
+
+  /* ./up fails: down and failed, no retry until svc -u. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &up_spawned);
+  run_exited(&h, EXITED(3));
+  no_actions(&h, "./up exits 3: no finish, no retry");
+  is_int(h.state.phase, PHASE_DOWN, "./up failed: down");
+  is_int(h.state.status.reason, SVSTATUS_REASON_UP_FAILED, "./up failed: the status says so");
+  ok(h.state.status.has_exited && WEXITSTATUS(h.state.status.last_wait_status) == 3, "./up failed: its exit code kept");
+  is_int(deadline_ms(&h), -1, "./up failed: no retry scheduled");
+  advance_ms(&h, 5 * RESTART_MAX_DELAY_MS);
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "./up failed: the timer never retries");
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "./up failed, 'u': tried again");
+  step(&h, &up_spawned);
+  run_exited(&h, KILLED_BY(SIGKILL));
+  is_int(h.state.status.reason, SVSTATUS_REASON_UP_FAILED, "./up killed: failed too");
+
+  /* Asked down while ./up runs: once it succeeds, ./down runs. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &up_spawned);
+  command(&h, 'd');
+  run_exited(&h, EXITED(0));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "'d' during ./up: ./down runs after it");
+
+  /* TERM while up: ./down, then the supervisor exits. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &up_spawned);
+  run_exited(&h, EXITED(0));
+  send_event(&h, EVENT_TERMINATE);
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "TERM while up: ./down runs");
+  finish_spawned(&h, FINISH_PID);
+  finish_exited(&h, EXITED(0));
+  one_action(&h, ACTION_EXIT, 0, "then the supervisor exits");
+
+  /* A plain run after a oneshot (the dir changed): the usual life again. */
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &up_spawned);
+  run_exited(&h, EXITED(1));
+  command(&h, 'u');
+  spawned(&h, RUN_PID);
+  ok(!h.state.oneshot, "a run spawned after a oneshot is a plain run");
+  run_exited(&h, EXITED(1));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "and its exit goes through ./finish");
+
+  setup(&h);
+  boot(&h, WANT_UP);
+  step(&h, &up_spawned);
+  run_exited(&h, EXITED(0));
+  check_stray(&h, &(struct supervise_event){ .type = EVENT_RUN_EXITED, .wait_status = 0 }, "RUN_EXITED while a oneshot is up");
+  check_stray(&h, &(struct supervise_event){ .type = EVENT_READY }, "READY while a oneshot is up");
+}
+
 int main(void)
 {
   test_init_and_boot();
@@ -1128,5 +1220,6 @@ int main(void)
   test_adopt();
   test_live();
   test_held();
+  test_oneshot();
   return done_testing();
 }
