@@ -22,7 +22,9 @@ wait_until() {
 }
 # svpid DIR: the pid svstat shows for DIR (nothing when down).
 svpid() { svstat "$1" 2>/dev/null | sed -n 's/.*: up (pid \([0-9]*\)).*/\1/p'; }
-all_up() { for d in /run/service/*/ /run/service/*/log/; do [ -d "$d" ] || continue; [ -n "$(svpid "${d%/}")" ] || return 1; done; }
+# is_up DIR: up, with a pid, or a oneshot up (no process).
+is_up() { svstat "$1" 2>/dev/null | grep -q ': up '; }
+all_up() { for d in /run/service/*/ /run/service/*/log/; do [ -d "$d" ] || continue; is_up "${d%/}" || return 1; done; }
 # finish [poweroff|reboot|halt|none]: the plan, then the end the host expects.
 finish() {
   echo "VIGILTAP: 1..$n"
