@@ -33,7 +33,7 @@ LDFLAGS_STATIC := -static -no-pie
 # any) and libvigil.a (every lib/*.c).
 PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait \
             ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown
-vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c
+vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c supervise/supervise-notify.c
 vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
 vigil-log_SRC := log/logdir.c log/select.c
 # What the unit tests (t/unit/*.c) link beside libvigil.a.

@@ -64,6 +64,22 @@ static char const *reason_text(enum svstatus_reason reason)
   return 0;
 }
 
+/* supervise/notify-status: what the service said through sd_notify. */
+static void put_notify_status(int dirfd)
+{
+  char text[4200];
+  ssize_t len = -1;
+  int fd = openat(dirfd, SVPATH_NOTIFY_STATUS, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  len = read(fd, text, sizeof text - 1);
+  close(fd);
+  while (len > 0 && text[len - 1] == '\n') len--;
+  if (len <= 0) return;
+  text[len] = 0;
+  put(", status: ");
+  put(text);
+}
+
 /* supervise/waiting: the needs a held run waits for, one line. */
 static void put_waiting(int dirfd)
 {
@@ -119,6 +135,7 @@ static void put_status(struct svstatus const *status, int normally_up, int dirfd
   if (status->want == SVSTATUS_WANT_NOTHING) put(", once");
   if (status->term_sent && status->state == SVSTATUS_RUN) put(", got TERM");
   if (status->has_exited) put_last_exit(status->last_wait_status, status->state == SVSTATUS_RUN);
+  if (status->state == SVSTATUS_RUN) put_notify_status(dirfd);
   if (status->reason == SVSTATUS_REASON_NEEDS) put_waiting(dirfd);
   else if (reason) {
     put(", ");

@@ -44,7 +44,8 @@ static int fail_fast;
 /* goal GOAL_SETTLED: does DIR signal readiness? */
 static int ready_expected(int dirfd, enum goal goal)
 {
-  return goal == GOAL_READY || (goal == GOAL_SETTLED && svdir_exists(dirfd, SVDIR_NOTIFICATION_FD));
+  return goal == GOAL_READY
+    || (goal == GOAL_SETTLED && (svdir_exists(dirfd, SVDIR_NOTIFICATION_FD) || svdir_exists(dirfd, SVDIR_NOTIFY_SOCKET)));
 }
 
 static int reached(struct svstatus const *status, enum goal goal, int dirfd)

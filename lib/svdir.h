@@ -12,6 +12,7 @@
 #define SVDIR_TIMEOUT_FINISH "timeout-finish"
 #define SVDIR_DOWN_SIGNAL "down-signal"
 #define SVDIR_NEEDS "needs"
+#define SVDIR_NOTIFY_SOCKET "notify-socket"
 #define SVDIR_UP "up"                 /* a oneshot: ./up and no ./run */
 #define SVDIR_ONESHOT_DOWN "down"     /* its ./down, when executable (the down file otherwise) */
 

@@ -76,9 +76,9 @@ static enum needs_state need_state(char const *name)
     close(ok);
     if (svstatus_read(dirfd, &status) > 0) {
       if (status.state == SVSTATUS_RUN) {
-        /* notify-socket joins when sd_notify exists (issue 17). */
         /* A oneshot is ready once its ./up exited 0, not while it runs. */
-        bool tells = svdir_exists(dirfd, SVDIR_NOTIFICATION_FD) || svdir_oneshot(dirfd);
+        bool tells = svdir_exists(dirfd, SVDIR_NOTIFICATION_FD) || svdir_exists(dirfd, SVDIR_NOTIFY_SOCKET)
+                     || svdir_oneshot(dirfd);
         state = !tells || status.ready ? NEED_READY : NEED_STARTING;
       } else if (status.want == SVSTATUS_WANT_DOWN) state = NEED_WANTED_DOWN;
       else if (status.reason == SVSTATUS_REASON_RUN_MISSING || status.reason == SVSTATUS_REASON_RUN_NOT_EXECUTABLE

@@ -26,6 +26,7 @@
 #include "svpaths.h"
 #include "svstatus.h"
 #include "supervise-needs.h"
+#include "supervise-notify.h"
 #include "supervise-spawn.h"
 #include "supervise-state.h"
 
@@ -188,7 +189,10 @@ static void spawn_run(struct event_queue *queue)
   /* ./up ends when it is up: there is nothing to signal readiness. */
   notify.target = event.oneshot ? -1 : open_notify(pipefd);
   notify.source = pipefd[1];
+  sdnotify_reset();
+  if (!event.oneshot) sdnotify_before_spawn();
   error = spawn_clean(argv, &notify, notify.target >= 0 ? 1 : 0, &pid);
+  sdnotify_after_spawn();
   if (pipefd[1] >= 0) close(pipefd[1]);
   if (error) {
     if (pipefd[0] >= 0) close(pipefd[0]);
@@ -387,7 +391,7 @@ static void handle_gate(void)
   }
 }
 
-enum loop_fd { FD_SELFPIPE, FD_CONTROL, FD_NOTIFY, FD_PIDFD, FD_GATE, FD_COUNT };
+enum loop_fd { FD_SELFPIPE, FD_CONTROL, FD_NOTIFY, FD_PIDFD, FD_GATE, FD_SDNOTIFY, FD_COUNT };
 
 static void loop(void)
 {
@@ -395,7 +399,7 @@ static void loop(void)
     iopause_fd fds[FD_COUNT];
     int slot[FD_COUNT];
     unsigned int nfds = 0;
-    int wanted[FD_COUNT] = { g.selfpipe_fd, g.control_fd, g.notify_fd, g.pidfd, gate_fd() };
+    int wanted[FD_COUNT] = { g.selfpipe_fd, g.control_fd, g.notify_fd, g.pidfd, gate_fd(), sdnotify_fd() };
     tain deadline;
     int r;
     for (int which = 0; which < FD_COUNT; which++) {
@@ -424,6 +428,11 @@ static void loop(void)
       handle_adopted_exit();
     if (slot[FD_GATE] >= 0 && gate_fd() == wanted[FD_GATE] && fds[slot[FD_GATE]].revents & IOPAUSE_READ)
       handle_gate();
+    if (slot[FD_SDNOTIFY] >= 0 && fds[slot[FD_SDNOTIFY]].revents & IOPAUSE_READ
+        && sdnotify_read(g.state.phase == PHASE_RUNNING ? g.state.pid : 0)) {
+      struct supervise_event event = { .type = EVENT_READY };
+      dispatch(&event);
+    }
   }
 }
 

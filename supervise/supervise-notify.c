@@ -1,0 +1,194 @@
+/* sd_notify: the socket, the sender check, the few keys we act on. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include "supervise-notify.h"
+#include "svdir.h"
+#include "svpaths.h"
+
+/* systemd's own bound on a notification is about this; more is not one. */
+#define DATAGRAM_MAX 4096
+/* Per wakeup: a flood waits in the socket's queue, the loop goes on. */
+#define READS_PER_WAKEUP 64
+/* How far up the parents a sender may be from the run. */
+#define DESCENT_MAX 64
+
+static struct {
+  int fd;
+  bool path_warned;
+  bool env_set;
+  unsigned long dropped_size, dropped_sender;
+  char status[DATAGRAM_MAX + 1];   /* the last STATUS= */
+  char const *phase;               /* "stopping", "reloading", or 0 */
+} sd = { .fd = -1 };
+
+static void open_socket(void)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  char cwd[PATH_MAX];
+  int on = 1, fd;
+  size_t len;
+  if (!getcwd(cwd, sizeof cwd)) return;
+  len = strlen(cwd) + sizeof "/" SVPATH_NOTIFY;
+  if (len > sizeof addr.sun_path) {
+    if (!sd.path_warned) strerr_warnw("ignoring ./", SVDIR_NOTIFY_SOCKET, ": ", cwd, "/", SVPATH_NOTIFY, " is too long for a socket's name (108 bytes): no NOTIFY_SOCKET");
+    sd.path_warned = true;
+    return;
+  }
+  memcpy(addr.sun_path, cwd, strlen(cwd));
+  memcpy(addr.sun_path + strlen(cwd), "/" SVPATH_NOTIFY, sizeof "/" SVPATH_NOTIFY);
+  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    strerr_warnwusys("create the notify socket (no NOTIFY_SOCKET)");
+    return;
+  }
+  unlink(SVPATH_NOTIFY);
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0) {
+    strerr_warnwusys("bind ", SVPATH_NOTIFY, " (no NOTIFY_SOCKET)");
+    close(fd);
+    return;
+  }
+  sd.fd = fd;
+  setenv("NOTIFY_SOCKET", addr.sun_path, 1);
+}
+
+void sdnotify_before_spawn(void)
+{
+  if (!svdir_exists(AT_FDCWD, SVDIR_NOTIFY_SOCKET)) return;
+  if (sd.fd < 0) open_socket();
+  else {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) && strlen(cwd) + sizeof "/" SVPATH_NOTIFY <= sizeof ((struct sockaddr_un *)0)->sun_path) {
+      strcat(cwd, "/" SVPATH_NOTIFY);
+      setenv("NOTIFY_SOCKET", cwd, 1);
+    }
+  }
+  sd.env_set = sd.fd >= 0;
+}
+
+void sdnotify_after_spawn(void)
+{
+  if (sd.env_set) unsetenv("NOTIFY_SOCKET");
+  sd.env_set = false;
+}
+
+int sdnotify_fd(void)
+{
+  return sd.fd;
+}
+
+/* Is pid the run, or below it? Parents from /proc, a bounded walk. A
+   sender already gone by the time its datagram is read (sd_notify from a
+   short-lived helper, the common case) cannot be placed: it is taken when
+   it had our uid, the only one that reaches supervise/ (mode 0700) besides
+   root. */
+static bool from_service(pid_t pid, uid_t uid, pid_t run)
+{
+  char first[64];
+  snprintf(first, sizeof first, "/proc/%d", (int)pid);
+  if (access(first, F_OK) < 0) return errno == ENOENT && uid == geteuid();
+  for (unsigned int depth = 0; depth < DESCENT_MAX && pid > 1; depth++) {
+    char path[64], buf[512], *p;
+    ssize_t len;
+    int fd, ppid;
+    if (pid == run) return true;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0) return false;
+    buf[len] = 0;
+    p = strrchr(buf, ')');
+    if (!p || sscanf(p + 2, "%*c %d", &ppid) != 1) return false;
+    pid = ppid;
+  }
+  return false;
+}
+
+/* Said when the count reaches 1, 2, 4, 8...: a flood is told, never spoken. */
+static void count_drop(unsigned long *count, char const *why)
+{
+  char n[ULONG_FMT];
+  (*count)++;
+  if (*count & (*count - 1)) return;
+  n[ulong_fmt(n, *count)] = 0;
+  strerr_warnw("notify socket: dropped ", n, " datagrams so far (", why, ")");
+}
+
+static void write_status(void)
+{
+  int fd = open(SVPATH_NOTIFY_STATUS_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  if (dprintf(fd, "%s%s%s\n", sd.phase ? sd.phase : "", sd.phase && sd.status[0] ? ": " : "", sd.status) < 0 || close(fd) < 0) {
+    unlink(SVPATH_NOTIFY_STATUS_NEW);
+    return;
+  }
+  rename(SVPATH_NOTIFY_STATUS_NEW, SVPATH_NOTIFY_STATUS);
+}
+
+bool sdnotify_read(pid_t run)
+{
+  bool ready = false, changed = false;
+  for (unsigned int i = 0; i < READS_PER_WAKEUP; i++) {
+    char data[DATAGRAM_MAX + 1];
+    union { struct cmsghdr align; char bytes[CMSG_SPACE(sizeof(struct ucred))]; } control;
+    struct iovec iov = { data, sizeof data - 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.bytes, .msg_controllen = sizeof control.bytes };
+    struct ucred const *cred = 0;
+    ssize_t len = recvmsg(sd.fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
+    if (len < 0) {
+      if (errno != EAGAIN && errno != EINTR) strerr_warnwusys("read the notify socket");
+      break;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) cred = (struct ucred const *)CMSG_DATA(c);
+      /* Descriptors passed along (FDSTORE) are not kept: closed at once. */
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        for (int *f = (int *)CMSG_DATA(c); (char *)(f + 1) <= (char *)c + c->cmsg_len; f++) close(*f);
+    }
+    if ((size_t)len > sizeof data - 1 || msg.msg_flags & MSG_TRUNC) {
+      count_drop(&sd.dropped_size, "over 4 KiB");
+      continue;
+    }
+    if (!cred || !run || !from_service(cred->pid, cred->uid, run)) {
+      count_drop(&sd.dropped_sender, "not from the service");
+      continue;
+    }
+    data[len] = 0;
+    for (char *line = data, *next; line && *line; line = next) {
+      next = strchr(line, '\n');
+      if (next) *next++ = 0;
+      if (!strcmp(line, "READY=1")) ready = true;
+      else if (!strncmp(line, "STATUS=", 7)) {
+        snprintf(sd.status, sizeof sd.status, "%s", line + 7);
+        changed = true;
+      } else if (!strcmp(line, "STOPPING=1")) { sd.phase = "stopping"; changed = true; }
+      else if (!strcmp(line, "RELOADING=1")) { sd.phase = "reloading"; changed = true; }
+      /* Anything else (MAINPID=, WATCHDOG=, ...) is not acted on. */
+    }
+    /* READY=1 after RELOADING=1 ends the reload. */
+    if (ready && sd.phase && !strcmp(sd.phase, "reloading")) { sd.phase = 0; changed = true; }
+  }
+  if (changed) write_status();
+  return ready;
+}
+
+void sdnotify_reset(void)
+{
+  sd.status[0] = 0;
+  sd.phase = 0;
+  unlink(SVPATH_NOTIFY_STATUS);
+}
