@@ -51,8 +51,8 @@
 
 char const *PROG = "vigil-init";
 
-/* A mount every boot needs. Data, not code, so a container profile
-   (issue 13) can use a table of its own. */
+/* A mount every boot needs. Data, not code: a container has a table of
+   its own (below). */
 enum mount_need { MOUNT_REQUIRED, MOUNT_OPTIONAL };
 
 struct boot_mount {

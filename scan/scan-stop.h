@@ -1,6 +1,6 @@
 /* The scanner's stop: one state machine for every way it ends — svscan-style
    exit on SIGTERM, a machine's halt, poweroff or reboot when it is PID 1,
-   and (later) a container's exit with its main command's code. Events in,
+   and a container's exit with its main command's code. Events in,
    actions out, no system calls: scan.c carries the actions out and
    t/unit/scan-stop.c drives it on a synthetic clock. */
 #ifndef VIGIL_SCAN_STOP_H
