@@ -21,6 +21,7 @@
 #include "exitcode.h"
 #include "findprog.h"
 #include "pidns.h"
+#include "sdnotify.h"
 #include "spawn.h"
 #include "svdir.h"
 #include "svpaths.h"
@@ -109,6 +110,7 @@ static struct {
   int container;                /* PID 1 of a container: no console, no reboot(2), no rescue shell */
   char const *const *cmd;       /* the main command, or 0 */
   unsigned int cmd_wait_ms;     /* 0: CMD waits for the services with no timeout */
+  char notify_socket[SDNOTIFY_PATH_MAX];  /* the runtime's NOTIFY_SOCKET, or "" */
 } boot;
 
 /* boot.why = a + b + c (+ ": " + strerror(error) when error), truncated. */
@@ -599,6 +601,14 @@ static void __attribute__((noreturn)) exec_cmd(void)
   _exit(errno == ENOENT ? EXIT_CMD_NOT_FOUND : EXIT_CMD_NOT_EXECUTABLE);
 }
 
+/* podman --sdnotify=container: the container is up once its services
+   are and CMD is about to run. */
+static void tell_runtime_ready(void)
+{
+  if (boot.notify_socket[0] && sdnotify_send(boot.notify_socket, "READY=1") < 0)
+    strerr_warnwusys("send READY=1 to NOTIFY_SOCKET ", boot.notify_socket);
+}
+
 /* The runner, a child that outlives our exec into the scanner: it waits
    until the scanner says its first scan has started every supervisor,
    runs rc.init once, then (with a main command) waits for the services
@@ -621,9 +631,13 @@ static void __attribute__((noreturn)) run_runner(int notify)
     banner(RESCUE_RCINIT);
     exec_rescue(RESCUE_RCINIT);
   }
-  if (!boot.cmd) _exit(VIGIL_EXIT_OK);
+  if (!boot.cmd) {
+    tell_runtime_ready();
+    _exit(VIGIL_EXIT_OK);
+  }
   code = wait_for_services();
   if (code) _exit(code);
+  tell_runtime_ready();
   exec_cmd();
 }
 
@@ -684,6 +698,8 @@ static void __attribute__((noreturn)) exec_scanner(void)
   }
   argv[argc++] = boot.livedir;
   argv[argc] = 0;
+  /* Given back for the scanner alone: it says STOPPING=1. */
+  if (boot.notify_socket[0]) setenv("NOTIFY_SOCKET", boot.notify_socket, 1);
   execv(scanner, (char *const *)argv);
   set_why("unable to exec ", scanner, "", errno);
   /* The runner reads EOF once we are gone from its pipe: it exits. */
@@ -719,6 +735,9 @@ static void settle_container(void)
   setenv("VIGIL_ROLE", "container", 1);
   if (!boot.kill_deadline_ms[0]) boot.kill_deadline_ms[uint_fmt(boot.kill_deadline_ms, deadline)] = 0;
   boot.cmd_wait_ms = env_ms("VIGIL_CMD_WAIT_MS", 0);
+  /* The runtime's, not the services' nor CMD's: they would say READY=1
+     for the whole container. The runner says it; the scanner, STOPPING=1. */
+  sdnotify_take(boot.notify_socket);
 }
 
 /* The main command: what follows "--"; in a container, any arguments

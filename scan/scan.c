@@ -12,6 +12,7 @@
 
 #include "deadline.h"
 #include "exitcode.h"
+#include "sdnotify.h"
 #include "spawn.h"
 #include "scan.h"
 #include "scan-order.h"
@@ -67,10 +68,20 @@ void scan_rescan(void)
   scan_full();
 }
 
-/* vigil-init's rc.init runner waits for this: supervision is up. */
+static void tell_runtime(char const *message)
+{
+  if (scan.runtime_socket[0] && sdnotify_send(scan.runtime_socket, message) < 0)
+    strerr_warnwusys("send ", message, " to NOTIFY_SOCKET ", scan.runtime_socket);
+}
+
+/* vigil-init's rc.init runner waits for this: supervision is up. With no
+   runner, the container's runtime hears READY=1 from us. */
 static void notify_ready(void)
 {
-  if (scan.notify_fd < 0) return;
+  if (scan.notify_fd < 0) {
+    tell_runtime("READY=1");
+    return;
+  }
   if (write(scan.notify_fd, "\n", 1) < 0) strerr_warnwusys("write to the notification fd");
   close(scan.notify_fd);
   scan.notify_fd = -1;
@@ -181,6 +192,7 @@ static void carry_out(enum stop_action_type action)
 {
   switch (action) {
     case STOP_ACTION_STOP_SCANNING:
+      tell_runtime("STOPPING=1");
       stop_scanning();
       return;
     case STOP_ACTION_RUN_RC:

@@ -8,6 +8,7 @@
 #include <skalibs/tai.h>
 
 #include "scan-stop.h"
+#include "sdnotify.h"
 #include "scan-table.h"
 
 /* A half-populated dir made by mkdir starts once nothing in it has changed
@@ -35,6 +36,7 @@ struct scan_state {
   unsigned int rescan_ms;       /* 0: never */
   unsigned int stop_deadline_ms;
   int notify_fd;                /* told once the first scan has started everything, or -1 */
+  char runtime_socket[SDNOTIFY_PATH_MAX];  /* a container runtime's NOTIFY_SOCKET, or "" */
   int inotify_fd;               /* -1 once stopping */
   int dir_watch;                /* watch on DIR, or -1 */
   bool dir_watch_warned;

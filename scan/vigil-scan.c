@@ -27,6 +27,7 @@
 #include "pidns.h"
 #include "svdir.h"
 #include "svpaths.h"
+#include "sdnotify.h"
 #include "spawn.h"
 #include "scan.h"
 
@@ -206,6 +207,9 @@ static void setup(void)
   spawn_set_child_blocked(1ULL << (SIGTERM - 1) | 1ULL << (SIGHUP - 1) | 1ULL << (SIGUSR1 - 1) | 1ULL << (SIGINT - 1));
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+  /* A container runtime's socket (podman --sdnotify=container) is ours
+     to answer, not our services'. */
+  if (scan.role == ROLE_CONTAINER) sdnotify_take(scan.runtime_socket);
   selfpipe_fd = daemon_trap(scan_role_signals(scan.role));
   if (selfpipe_fd < 0) setup_failed("unable to trap signals", 0, errno);
   /* Without inotify, rescans every second see what it would have. */

@@ -312,6 +312,44 @@ no_pending_hup() {
   for m in $p; do [ $((0x$m & 1)) = 0 ] || return 1; done
 }
 
+# --- sd_notify to the runtime (podman --sdnotify=container) ---
+# A runtime's socket in NOTIFY_SOCKET: READY=1 once the services are ready
+# and CMD is about to run, STOPPING=1 when the stop begins, once each;
+# neither a service nor CMD sees the socket. A socket nobody listens on:
+# said, and the container runs all the same.
+runtime_notify() {
+  local k=$T/$setup/sdn listener
+  system sdn
+  if with_services; then
+    mkservice "$k/rc/peek" 'echo "peek sees ${NOTIFY_SOCKET:-nothing}"; echo >&3; exec sleep 1000'
+    echo 3 > "$k/rc/peek/notification-fd"
+  fi
+  start "$VIGIL_HELPERS/sdnotify-listen" "$k/notify.sock" > "$k/heard"
+  listener=$(last_started)
+  wait_until 30 test -S "$k/notify.sock"
+  container sdn NOTIFY_SOCKET="$k/notify.sock" -- sh -c "echo cmd sees \${NOTIFY_SOCKET:-nothing}; touch $k/cmd-up; exec sleep 1000"
+  ok "$name: sd_notify: the runtime hears READY=1" while_running 60 file_has "$k/heard" READY=1
+  if with_services; then
+    ok "$name: sd_notify: the services are ready by then" svwait -R -t 1 "$k/live/web" "$k/live/db" "$k/live/peek"
+  fi
+  cmd_up "$k/cmd-up"
+  to_init TERM
+  finished 60; is "$code" 143 "$name: sd_notify: the container stops as ever"
+  wait_until 30 file_has "$k/heard" STOPPING=1
+  is "$(tr '\n' ' ' < "$k/heard")" "READY=1 STOPPING=1 " "$name: sd_notify: READY=1, then STOPPING=1 at the stop, once each"
+  ok "$name: sd_notify: CMD does not see the runtime's socket" has_line sdn "^cmd sees nothing$"
+  if with_services; then
+    ok "$name: sd_notify: nor does a service" has_line sdn "^peek: peek sees nothing$"
+  fi
+  ok "$name: sd_notify: nothing said" nothing_said sdn
+  kill "$listener"; reap "$listener"
+
+  system sdn-gone
+  container sdn-gone NOTIFY_SOCKET="$T/$setup/nobody.sock" -- sh -c 'exit 6'
+  finished 60; is "$code" 6 "$name: sd_notify: no one listening: CMD runs all the same"
+  like "$(out sdn-gone)" "unable to send READY=1 to NOTIFY_SOCKET" "$name: sd_notify: and that is said"
+}
+
 # --- a read-only root ---
 # $R: /usr (the host's, bound read-only), vigil's programs in /vigil and,
 # in the rc setup, /etc/rc; the whole root bound read-only, then chroot.
@@ -361,6 +399,7 @@ for setup in rc norc; do
   sigterm
   forwarded
   rcinit_signal
+  runtime_notify
   read_only_root
 done
 
