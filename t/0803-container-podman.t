@@ -169,6 +169,22 @@ stop_and_signals() {
   pm rm -f -t 0 "$c" > /dev/null 2>&1
 }
 
+# podman --sdnotify=container: the container's READY=1 is vigil-init's,
+# and podman passes it on to its own NOTIFY_SOCKET (here, a listener).
+sdnotify() {
+  local c=vigil-test-sdn-$setup k=$T/$setup listener
+  start "$VIGIL_HELPERS/sdnotify-listen" "$k/notify.sock" > "$k/heard"
+  listener=$(last_started)
+  wait_until 30 test -S "$k/notify.sock"
+  NOTIFY_SOCKET=$k/notify.sock pmrun -d --sdnotify=container --name "$c" "$image" sh -c 'echo cmd sees ${NOTIFY_SOCKET:-nothing}; exec sleep 1000' > /dev/null 2> "$k/sdn.err"
+  is "$?" 0 "$name: podman --sdnotify=container: podman run -d returns" || diag "$(cat "$k/sdn.err")"
+  ok "$name: podman --sdnotify=container: READY=1 reaches podman's own socket" wait_until 60 grep -q READY=1 "$k/heard"
+  ok "$name: podman --sdnotify=container: CMD does not see the socket" waited_logs "$c" "^cmd sees nothing"
+  diag "$name: podman passed on: $(tr '\n' ' ' < "$k/heard")"
+  pm rm -f -t 10 "$c" > /dev/null 2>&1
+  kill "$listener"; reap "$listener"
+}
+
 read_only() {
   out=$(pmrun --rm --read-only --user 1000:1000 -e VIGIL_LIVEDIR=/tmp/service "$image" \
     sh -c 'touch /x 2>/dev/null && echo writable; id -u; exit 5' 2> "$T/$setup/ro.err")
@@ -193,6 +209,7 @@ for setup in rc norc; do
   output
   zombies
   stop_and_signals
+  sdnotify
   read_only
 done
 
