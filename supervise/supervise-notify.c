@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -62,6 +63,10 @@ static void open_socket(void)
   }
   sd.fd = fd;
   setenv("NOTIFY_SOCKET", addr.sun_path, 1);
+  /* A daemon that forks away from ./run (MAINPID=) stays ours: it is
+     reparented to us, not the scanner, so that its sender is still placed
+     below the service and its exit status comes to us. */
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_warnwusys("become a subreaper (a daemon leaving ./run is not heard)");
 }
 
 void sdnotify_before_spawn(void)
@@ -89,7 +94,8 @@ int sdnotify_fd(void)
   return sd.fd;
 }
 
-/* Is pid the run, or below it? Parents from /proc, a bounded walk. A
+/* Is pid the run, or below it (or below us: an orphan of the run, as
+   we are a subreaper)? Parents from /proc, a bounded walk. A
    sender already gone by the time its datagram is read (sd_notify from a
    short-lived helper, the common case) cannot be placed: it is taken when
    it had our uid, the only one that reaches supervise/ (mode 0700) besides
@@ -103,7 +109,7 @@ static bool from_service(pid_t pid, uid_t uid, pid_t run)
     char path[64], buf[512], *p;
     ssize_t len;
     int fd, ppid;
-    if (pid == run) return true;
+    if (pid == run || pid == getpid()) return true;
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
@@ -139,7 +145,27 @@ static void write_status(void)
   rename(SVPATH_NOTIFY_STATUS_NEW, SVPATH_NOTIFY_STATUS);
 }
 
-bool sdnotify_read(pid_t run)
+/* MAINPID=N: honoured only for a live process below the run, so that no
+   service makes its supervisor watch (and signal) a stranger. */
+static void main_pid_said(char const *text, pid_t run, pid_t *main_pid)
+{
+  char path[64];
+  pid_t pid;
+  size_t len = pid0_scan(text, &pid);
+  if (len && !text[len] && pid == run) return;
+  if (!len || text[len] || pid <= 1 || pid == getpid()) {
+    strerr_warnw("notify socket: ignoring MAINPID=", text, ": not a process of the service");
+    return;
+  }
+  snprintf(path, sizeof path, "/proc/%d", (int)pid);
+  if (access(path, F_OK) < 0 || !from_service(pid, (uid_t)-1, run)) {
+    strerr_warnw("notify socket: ignoring MAINPID=", text, ": not a process of the service");
+    return;
+  }
+  *main_pid = pid;
+}
+
+bool sdnotify_read(pid_t run, pid_t *main_pid)
 {
   bool ready = false, changed = false;
   for (unsigned int i = 0; i < READS_PER_WAKEUP; i++) {
@@ -177,7 +203,8 @@ bool sdnotify_read(pid_t run)
         changed = true;
       } else if (!strcmp(line, "STOPPING=1")) { sd.phase = "stopping"; changed = true; }
       else if (!strcmp(line, "RELOADING=1")) { sd.phase = "reloading"; changed = true; }
-      /* Anything else (MAINPID=, WATCHDOG=, ...) is not acted on. */
+      else if (!strncmp(line, "MAINPID=", 8)) main_pid_said(line + 8, run, main_pid);
+      /* Anything else (WATCHDOG=, FDSTORE=, ...) is not acted on. */
     }
     /* READY=1 after RELOADING=1 ends the reload. */
     if (ready && sd.phase && !strcmp(sd.phase, "reloading")) { sd.phase = 0; changed = true; }

@@ -23,8 +23,9 @@ int sdnotify_fd(void);
 
 /* Reads what is queued (a bounded number per call). RUN is the run's
    pid (0 when none runs): returns true when it, or a descendant, said
-   READY=1. */
-bool sdnotify_read(pid_t run);
+   READY=1. *MAIN_PID is set to what MAINPID= last named, when that is
+   a live descendant of RUN other than RUN itself; else left alone. */
+bool sdnotify_read(pid_t run, pid_t *main_pid);
 
 /* A new run: what the last one said is forgotten. */
 void sdnotify_reset(void);

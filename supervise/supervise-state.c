@@ -375,6 +375,7 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
     case EVENT_READY:
     case EVENT_TIMER:
     case EVENT_NEEDS_READY:
+    case EVENT_MAIN_PID:
       return true;
   }
   return false;
@@ -437,6 +438,12 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       break;
     case EVENT_TIMER:
       on_timer(state, now, out);
+      break;
+    /* Said while the run was going down, or after: too late to matter. */
+    case EVENT_MAIN_PID:
+      if (phase != PHASE_RUNNING || event->pid <= 0 || event->pid == state->pid) break;
+      state->pid = event->pid;
+      state->status.pid_start_time = 0;
       break;
     case EVENT_HELD:
       state->phase = PHASE_HELD;

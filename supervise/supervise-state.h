@@ -58,6 +58,8 @@ enum supervise_event_type {
   EVENT_READY,           /* a newline on the notification fd */
   EVENT_HELD,            /* instead of EVENT_SPAWNED: a need is not ready, ./run not started */
   EVENT_NEEDS_READY,     /* HELD: every need is ready now */
+  EVENT_MAIN_PID,        /* RUNNING: sd_notify's MAINPID= from the service: pid,
+                            a descendant of ./run, is what is watched and signalled now */
   EVENT_TIMER            /* the earliest deadline passed */
 };
 

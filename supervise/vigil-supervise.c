@@ -303,6 +303,8 @@ static void dispatch(struct supervise_event const *first)
   }
 }
 
+static void handle_sdnotify(void);
+
 static void reap_children(void)
 {
   int wstat;
@@ -310,7 +312,17 @@ static void reap_children(void)
   while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
     struct supervise_event event = { .wait_status = wstat };
     if (pid == g.state.pid && g.state.phase == PHASE_RUNNING) {
+      /* What the run said before it exited is heard first: a forking
+         daemon's MAINPID= makes this the exit of its launcher, not of
+         the service. */
+      if (sdnotify_fd() >= 0) handle_sdnotify();
+      if (pid != g.state.pid) continue;
       close_notify();
+      /* A MAINPID that became our child: its status is known, its pidfd done with. */
+      if (g.pidfd >= 0) {
+        close(g.pidfd);
+        g.pidfd = -1;
+      }
       event.type = EVENT_RUN_EXITED;
     } else if (pid == g.state.finish_pid && g.state.phase == PHASE_FINISHING) {
       event.type = EVENT_FINISH_EXITED;
@@ -381,6 +393,37 @@ static void handle_adopted_exit(void)
   if (g.state.phase == PHASE_RUNNING) dispatch(&event);
 }
 
+/* MAINPID=: a forking daemon's real process, below the run, is watched
+   through a pidfd as an adopted run is (it is no child of ours), and is
+   what svc signals. The run, still our child, is reaped unheeded. */
+static void watch_main_pid(pid_t pid)
+{
+  struct supervise_event event = { .type = EVENT_MAIN_PID, .pid = pid };
+  int fd = vigil_pidfd_open(pid, 0);
+  if (fd < 0) {
+    strerr_warnwusys("watch the MAINPID the service named (keeping ./run's)");
+    return;
+  }
+  coe(fd);
+  if (g.pidfd >= 0) close(g.pidfd);
+  g.pidfd = fd;
+  dispatch(&event);
+  if (procstat_start_time(pid, &g.state.status.pid_start_time) < 0) g.state.status.pid_start_time = 0;
+  write_status();
+}
+
+static void handle_sdnotify(void)
+{
+  pid_t run = g.state.phase == PHASE_RUNNING ? g.state.pid : 0;
+  pid_t main_pid = 0;
+  bool ready = sdnotify_read(run, &main_pid);
+  if (main_pid && g.state.phase == PHASE_RUNNING && main_pid != g.state.pid) watch_main_pid(main_pid);
+  if (ready) {
+    struct supervise_event event = { .type = EVENT_READY };
+    dispatch(&event);
+  }
+}
+
 /* Something a held run waits for changed: look again. */
 static void handle_gate(void)
 {
@@ -428,11 +471,8 @@ static void loop(void)
       handle_adopted_exit();
     if (slot[FD_GATE] >= 0 && gate_fd() == wanted[FD_GATE] && fds[slot[FD_GATE]].revents & IOPAUSE_READ)
       handle_gate();
-    if (slot[FD_SDNOTIFY] >= 0 && fds[slot[FD_SDNOTIFY]].revents & IOPAUSE_READ
-        && sdnotify_read(g.state.phase == PHASE_RUNNING ? g.state.pid : 0)) {
-      struct supervise_event event = { .type = EVENT_READY };
-      dispatch(&event);
-    }
+    if (slot[FD_SDNOTIFY] >= 0 && fds[slot[FD_SDNOTIFY]].revents & IOPAUSE_READ)
+      handle_sdnotify();
   }
 }
 

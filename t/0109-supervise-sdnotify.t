@@ -29,6 +29,22 @@ mkservice sv/big "$send -n 5 -s 5000; $send READY=1; exec sleep 1000"
 : > sv/big/notify-socket
 mkservice sv/flood "$send -n 100000 'STATUS=flooding'; $send READY=1; exec sleep 1000"
 : > sv/flood/notify-socket
+# forker: a forking daemon: the run starts it in the background, names it
+# with MAINPID= (and says READY=1 in the same datagram), and exits 0.
+mkservice sv/forker "echo \$\$ >> $T/forker-runs
+sleep 1000 &
+echo \$! > $T/forker-main.new && mv $T/forker-main.new $T/forker-main
+$send \"MAINPID=\$!
+READY=1\"
+exit 0"
+: > sv/forker/notify-socket
+# liar: names its supervisor, its scanner, a word and a process gone, then runs itself.
+mkservice sv/liar "supervisor=\$PPID
+scanner=\$(awk '{ print \$4 }' /proc/\$PPID/stat)
+$send \"MAINPID=\$supervisor\"; $send \"MAINPID=\$scanner\"; $send MAINPID=soon
+$send MAINPID=999999; $send READY=1
+exec sleep 1000"
+: > sv/liar/notify-socket
 # plain: no notify-socket: no NOTIFY_SOCKET either.
 mkservice sv/plain "echo \"\${NOTIFY_SOCKET:-none}\" > $T/plain-socket; exec sleep 1000"
 
@@ -68,6 +84,40 @@ flood_sup=$(ps -o pid= -o args= --ppid "$scanner" | awk '$NF == "flood" { print 
 svc -t sv/flood
 ok "its supervisor still answers svc" wait_until 30 eval 'svstat sv/flood | grep -q "up (pid"'
 is "$(ps -o pid= -o args= --ppid "$scanner" | awk '$NF == "flood" { print $1 }')" "$flood_sup" "the same supervisor"
+
+# --- MAINPID=: a forking daemon's process is the service ---
+ok "a forking daemon: ready" svwait -R -t 30000 sv/forker
+wait_until 30 test -s forker-main
+main=$(cat forker-main)
+run=$(head -n 1 forker-runs)
+wait_until 30 eval '! test -e /proc/$run'; ok "its run has exited and been reaped" [ $? = 0 ]
+wait_until 30 eval 'svstat sv/forker | grep -q "up (pid $main)"'; ok "svstat names the MAINPID, not the run" [ $? = 0 ]
+is "$(file_lines forker-runs)" 1 "the run's exit 0 was no death of the service: not restarted"
+forker_sup=$(ps -o pid= -o args= --ppid "$scanner" | awk '$NF == "forker" { print $1 }')
+is "$(awk '{ print $4 }' /proc/$main/stat)" "$forker_sup" "the daemon was reparented to its supervisor (a subreaper), not the scanner"
+svc -t sv/forker
+wait_until 30 eval '! test -e /proc/$main'; ok "svc -t reaches the MAINPID" [ $? = 0 ]
+wait_until 30 eval '[ "$(file_lines forker-runs)" = 2 ]'; ok "its death restarts the service" [ $? = 0 ]
+wait_until 30 eval '[ "$(cat forker-main)" != "$main" ]'
+main2=$(cat forker-main)
+wait_until 30 eval 'svstat sv/forker | grep -q "up (pid $main2)"'; ok "the new MAINPID is shown" [ $? = 0 ]
+kill -TERM "$main2"
+wait_until 30 eval '[ "$(file_lines forker-runs)" = 3 ]'; ok "a MAINPID dying by itself restarts the service too" [ $? = 0 ]
+ok "svc -d: the MAINPID goes, and the service is down" eval 'svc -d sv/forker && wait_until 30 is_down sv/forker'
+ok "the daemon was signalled, none left" eval '! test -e /proc/$(cat forker-main)'
+
+ok "a liar: ready" svwait -R -t 30000 sv/liar
+for what in "the supervisor" "the scanner" "a word" "a process gone"; do
+  case $what in
+    "a word") pattern="liar: warning: notify socket: ignoring MAINPID=soon: not a process of the service" ;;
+    "a process gone") pattern="liar: warning: notify socket: ignoring MAINPID=999999: not a process of the service" ;;
+    *) pattern="liar: warning: notify socket: ignoring MAINPID=[0-9]*: not a process of the service" ;;
+  esac
+  ok "MAINPID= naming $what is ignored, and said" grep -q "$pattern" scan-stderr
+done
+is "$(grep -c 'liar: warning: notify socket: ignoring MAINPID=[0-9]*: not a process' scan-stderr)" 3 "each said once"
+liar_sup=$(ps -o pid= -o args= --ppid "$scanner" | awk '$NF == "liar" { print $1 }')
+ok "the liar's supervisor still watches its run" eval 'svstat sv/liar | grep -q "up (pid $(svpid sv/liar))" && [ "$(awk "{ print \$4 }" /proc/$(svpid sv/liar)/stat)" = "$liar_sup" ]'
 
 # --- down: the run says STOPPING=1 and exits ---
 svc -d sv/nt

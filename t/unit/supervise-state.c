@@ -958,6 +958,57 @@ static void test_stray_events(void)
   ok(h.stepped, "the expected SPAWNED after them is no bug");
 }
 
+/* sd_notify's MAINPID=: a forking daemon's real process becomes the run
+   that is signalled, shown and waited for; said in any other phase it is
+   too late (or too early) and changes nothing. */
+static void test_main_pid(void)
+{
+  struct harness h;
+  struct supervise_event main_pid = { .type = EVENT_MAIN_PID, .pid = RUN_PID + 7 };
+  struct snapshot before, after;
+
+  setup_running(&h);
+  h.state.status.pid_start_time = 12345;
+  step(&h, &main_pid);
+  ok(h.stepped, "MAINPID while running: no bug");
+  no_actions(&h, "MAINPID: no action");
+  is_int(h.state.pid, RUN_PID + 7, "MAINPID: the named process is the run now");
+  is_uint(h.state.status.pid, RUN_PID + 7, "MAINPID: the status names it");
+  is_uint(h.state.status.pid_start_time, 0, "MAINPID: the old run's start time is not kept for it");
+  is_int(h.state.phase, PHASE_RUNNING, "MAINPID: still running");
+  command(&h, 't');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGTERM, "MAINPID: svc -t reaches it");
+  run_exited(&h, EXITED(0));
+  is_int(h.state.phase, PHASE_FINISH_STARTING, "MAINPID: its exit is the service's");
+
+  /* Naming the run itself, or nothing: unchanged. */
+  setup_running(&h);
+  before = take_snapshot(&h);
+  step(&h, &(struct supervise_event){ .type = EVENT_MAIN_PID, .pid = RUN_PID });
+  after = take_snapshot(&h);
+  ok(h.stepped && same_snapshot(&before, &after), "MAINPID naming the run: unchanged");
+  step(&h, &(struct supervise_event){ .type = EVENT_MAIN_PID, .pid = 0 });
+  after = take_snapshot(&h);
+  ok(h.stepped && same_snapshot(&before, &after), "MAINPID 0: unchanged");
+
+  /* Down, finishing, held: too late or too early. */
+  setup(&h);
+  boot(&h, WANT_DOWN);
+  before = take_snapshot(&h);
+  step(&h, &main_pid);
+  after = take_snapshot(&h);
+  ok(h.stepped && same_snapshot(&before, &after), "MAINPID while down: unchanged");
+  no_actions(&h, "MAINPID while down: no action");
+  setup_running(&h);
+  run_exited(&h, EXITED(1));
+  finish_spawned(&h, FINISH_PID);
+  before = take_snapshot(&h);
+  step(&h, &main_pid);
+  after = take_snapshot(&h);
+  ok(h.stepped && same_snapshot(&before, &after), "MAINPID while finishing: unchanged");
+  is_int(h.state.finish_pid, FINISH_PID, "MAINPID while finishing: ./finish still watched");
+}
+
 static void test_ready(void)
 {
   struct harness h;
@@ -1217,6 +1268,7 @@ int main(void)
   test_spawn_failed();
   test_stray_events();
   test_ready();
+  test_main_pid();
   test_adopt();
   test_live();
   test_held();
