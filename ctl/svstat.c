@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,40 +65,51 @@ static char const *reason_text(enum svstatus_reason reason)
   return 0;
 }
 
+/* One line a supervisor left in PATH for us, without its newline, in
+   TEXT; false when there is none. */
+static bool read_line(int dirfd, char const *path, char *text, size_t size)
+{
+  ssize_t len = -1;
+  int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    len = read(fd, text, size - 1);
+    close(fd);
+  }
+  while (len > 0 && text[len - 1] == '\n') len--;
+  if (len <= 0) return false;
+  text[len] = 0;
+  return true;
+}
+
 /* supervise/notify-status: what the service said through sd_notify. */
 static void put_notify_status(int dirfd)
 {
   char text[4200];
-  ssize_t len = -1;
-  int fd = openat(dirfd, SVPATH_NOTIFY_STATUS, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  len = read(fd, text, sizeof text - 1);
-  close(fd);
-  while (len > 0 && text[len - 1] == '\n') len--;
-  if (len <= 0) return;
-  text[len] = 0;
+  if (!read_line(dirfd, SVPATH_NOTIFY_STATUS, text, sizeof text)) return;
   put(", status: ");
   put(text);
 }
 
-/* supervise/waiting: the needs a held run waits for, one line. */
+/* supervise/waiting: the needs a held run waits for. */
 static void put_waiting(int dirfd)
 {
   char text[1024];
-  ssize_t len = -1;
-  int fd = openat(dirfd, SVPATH_WAITING, O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    len = read(fd, text, sizeof text - 1);
-    close(fd);
-  }
-  while (len > 0 && text[len - 1] == '\n') len--;
-  if (len <= 0) {
+  if (!read_line(dirfd, SVPATH_WAITING, text, sizeof text)) {
     put(", waiting for its needs");
     return;
   }
-  text[len] = 0;
   put(", waiting for ");
   put(text);
+}
+
+/* supervise/cycle: a needs cycle through the service, whose edges are ignored. */
+static void put_cycle(int dirfd)
+{
+  char text[1024];
+  if (!read_line(dirfd, SVPATH_CYCLE, text, sizeof text)) return;
+  put(", needs cycle: ");
+  put(text);
+  put(" (ignored)");
 }
 
 static void put_status(struct svstatus const *status, int normally_up, int dirfd)
@@ -141,6 +153,7 @@ static void put_status(struct svstatus const *status, int normally_up, int dirfd
     put(", ");
     put(reason);
   }
+  put_cycle(dirfd);
 }
 
 /* Returns the exit code this dir deserves. */

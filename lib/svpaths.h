@@ -14,6 +14,8 @@
 #define SVPATH_STATUS_NEW "supervise/status.new"
 #define SVPATH_WAITING "supervise/waiting"          /* the needs a held service waits for */
 #define SVPATH_WAITING_NEW "supervise/waiting.new"
+#define SVPATH_CYCLE "supervise/cycle"              /* the needs cycle through the service, its edges ignored */
+#define SVPATH_CYCLE_NEW "supervise/cycle.new"
 #define SVPATH_NOTIFY "supervise/notify"            /* the sd_notify socket (notify-socket) */
 #define SVPATH_NOTIFY_STATUS "supervise/notify-status"  /* what it said: STATUS=, stopping, reloading */
 #define SVPATH_NOTIFY_STATUS_NEW "supervise/notify-status.new"

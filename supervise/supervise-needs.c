@@ -32,6 +32,8 @@ static struct {
   char said[WAITING_TEXT_MAX];
   bool entries_said;          /* bad entries of needs/ warned, this hold */
   bool cycle_said;
+  bool cycle_found;           /* this look at the cycles met one through us */
+  bool cycle_shown;           /* supervise/cycle written by us, not removed since */
   bool not_dir_said;
 } gate = { .livefd = -1, .inotify_fd = -1 };
 
@@ -90,6 +92,18 @@ static enum needs_state need_state(char const *name)
   return state;
 }
 
+/* For svstat: TEXT and a newline in PATH, replaced whole (NEW, then renamed). */
+static void write_line(char const *new, char const *path, char const *text)
+{
+  int fd = open(new, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0 || close(fd) < 0) {
+    unlink(new);
+    return;
+  }
+  rename(new, path);
+}
+
 struct cycle_context {
   struct names const *services;
   int self;
@@ -102,13 +116,23 @@ static void say_cycle(void *context, unsigned int const *members, unsigned int c
   size_t len = 0;
   bool mine = false;
   for (unsigned int k = 0; k < count; k++) mine |= (int)members[k] == c->self;
-  if (!mine || gate.cycle_said) return;
+  if (!mine) return;
+  gate.cycle_found = true;
+  if (gate.cycle_said) return;
   for (unsigned int k = 0; k <= count && len + NAME_MAX + 5 < sizeof text; k++) {
     char const *name = c->services->list[members[k % count]];
     len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", k ? " -> " : "", name);
   }
   strerr_warnw("needs cycle: ", text, ": its needs are ignored");
-  gate.cycle_said = true;
+  write_line(SVPATH_CYCLE_NEW, SVPATH_CYCLE, text);
+  gate.cycle_said = gate.cycle_shown = true;
+}
+
+/* The cycle svstat showed is gone (mended, or no needs/ any more). */
+static void forget_cycle(void)
+{
+  if (gate.cycle_shown) unlink(SVPATH_CYCLE);
+  gate.cycle_shown = false;
 }
 
 /* Which of WAITING (names) are needs on a cycle through self, whose edges
@@ -162,7 +186,13 @@ static void drop_cycle_needs(struct names const *waiting, bool *drop)
     struct needs_work work = { stack, cursor, mark };
     struct cycle_context context = { &services, names_find(&services, gate.self) };
     if (context.self < 0) goto out;
+    gate.cycle_found = false;
     needs_break_cycles(&graph, ignored, &work, say_cycle, &context);
+    /* Mended (svstat's line may be from the supervisor before us). */
+    if (!gate.cycle_found) {
+      unlink(SVPATH_CYCLE);
+      gate.cycle_shown = false;
+    }
     for (unsigned int e = first[context.self]; e < first[context.self + 1]; e++) {
       if (!ignored[e]) continue;
       int w = names_find(waiting, services.list[edge[e]]);
@@ -204,17 +234,10 @@ static void arm(struct names const *needs)
 
 static void say_waiting(char const *text)
 {
-  int fd;
   if (!strcmp(text, gate.said)) return;
   memcpy(gate.said, text, strlen(text) + 1);
   strerr_warnw("waiting for ", text);
-  fd = open(SVPATH_WAITING_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return;
-  if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0 || close(fd) < 0) {
-    unlink(SVPATH_WAITING_NEW);
-    return;
-  }
-  rename(SVPATH_WAITING_NEW, SVPATH_WAITING);
+  write_line(SVPATH_WAITING_NEW, SVPATH_WAITING, text);
 }
 
 int gate_check(void)
@@ -225,10 +248,14 @@ int gate_check(void)
   char text[WAITING_TEXT_MAX];
   size_t len = 0;
   struct stat st;
-  if (lstat(SVDIR_NEEDS, &st) < 0) return 0;
+  if (lstat(SVDIR_NEEDS, &st) < 0) {
+    forget_cycle();
+    return 0;
+  }
   if (!S_ISDIR(st.st_mode)) {
     if (!gate.not_dir_said) strerr_warnw("ignoring ./", SVDIR_NEEDS, ": not a directory");
     gate.not_dir_said = true;
+    forget_cycle();
     return 0;
   }
   if (read_needs(AT_FDCWD, gate.self, &needs, !gate.entries_said) < 0 || !names_sort(&needs)) {
@@ -245,7 +272,9 @@ int gate_check(void)
   if (needs.count) arm(&needs);
   for (unsigned int i = 0; i < needs.count; i++) drop[i] = need_state(needs.list[i]) == NEED_READY;
   for (unsigned int i = 0; i < needs.count; i++) held += !drop[i];
-  if (held) {
+  /* Cycles are looked for when something waits (a cycle always waits at
+     first), and again while svstat shows one, to see it mended. */
+  if (held || access(SVPATH_CYCLE, F_OK) == 0) {
     bool *cycle = calloc(needs.count + 1, sizeof *cycle);
     if (cycle) {
       drop_cycle_needs(&needs, cycle);

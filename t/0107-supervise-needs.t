@@ -88,6 +88,19 @@ wait_until 30 is_up sv/x; ok "a cycle: x starts" [ $? = 0 ]
 wait_until 30 is_up sv/y; ok "a cycle: y starts" [ $? = 0 ]
 wait_until 30 eval 'grep -q "needs cycle: x -> y -> x" scan-stderr'
 ok "the cycle is named, every member" [ $? = 0 ]
+# Whichever member waited (one did: a cycle always waits at first) shows it.
+wait_until 30 eval 'svstat sv/x sv/y | grep -q "needs cycle: x -> y -> x (ignored)"'
+ok "svstat shows the cycle" [ $? = 0 ]
+# Mended: y no longer needs x. Restarted, each looks again and shows nothing.
+rm sv/y/needs/x
+for s in x y; do
+  old=$(svpid sv/$s)
+  svc -t sv/$s
+  wait_until 30 pid_changed sv/$s "$old"
+done
+wait_until 30 eval '! svstat sv/x sv/y | grep -q "needs cycle"'
+ok "a mended cycle is no longer shown" [ $? = 0 ]
+ok "and both run" eval 'is_up sv/x && is_up sv/y'
 
 # --- bad entries ---
 wait_until 30 is_up sv/bad; ok "bad entries are ignored: the service starts" [ $? = 0 ]
