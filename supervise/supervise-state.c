@@ -394,6 +394,13 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
     case EVENT_ADOPT:
       /* The status the previous supervisor left (changed, ready) stays true. */
       state->want = event->initial_want;
+      /* A oneshot left up: its ./up is done, not run again. */
+      if (event->oneshot) {
+        state->phase = PHASE_ONESHOT_UP;
+        state->oneshot = true;
+        state->ready = true;
+        break;
+      }
       state->phase = PHASE_RUNNING;
       state->pid = event->pid;
       state->ready = state->status.ready;

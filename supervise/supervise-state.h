@@ -46,7 +46,8 @@ enum supervise_want {
 enum supervise_event_type {
   EVENT_BOOT,            /* the supervisor starts: initial_want says how */
   EVENT_ADOPT,           /* the supervisor starts and finds ./run of a previous
-                            supervisor still running: pid, initial_want, paused */
+                            supervisor still running: pid, initial_want, paused;
+                            or, with oneshot, a oneshot it left up */
   EVENT_COMMAND,         /* a control byte: command */
   EVENT_TERMINATE,       /* SIGTERM to the supervisor: down, then exit */
   EVENT_SPAWNED,         /* ./run forked: pid */
@@ -72,7 +73,8 @@ struct supervise_event {
   enum supervise_want initial_want;
   bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
   bool paused;           /* EVENT_ADOPT: the run was left stopped by svc -p */
-  bool oneshot;          /* EVENT_SPAWNED: what started is a oneshot's ./up */
+  bool oneshot;          /* EVENT_SPAWNED: what started is a oneshot's ./up;
+                            EVENT_ADOPT: a oneshot left up (pid 0) */
 };
 
 /* The clock as the caller read it: monotonic for deadlines, wall for status. */

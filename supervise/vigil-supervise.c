@@ -555,7 +555,16 @@ static int try_adopt(struct svstatus const *previous)
 {
   struct supervise_event event = { .type = EVENT_ADOPT };
   uint64_t start_time;
-  if (previous->state != SVSTATUS_RUN || !previous->pid || !previous->pid_start_time) return 0;
+  if (previous->state != SVSTATUS_RUN) return 0;
+  /* A oneshot up has no process: what is kept is that ./up succeeded. */
+  if (!previous->pid && previous->live && previous->ready && is_oneshot()) {
+    g.state.status = *previous;
+    event.oneshot = true;
+    event.initial_want = want_of(previous->want);
+    dispatch(&event);
+    return 1;
+  }
+  if (!previous->pid || !previous->pid_start_time) return 0;
   g.pidfd = vigil_pidfd_open((pid_t)previous->pid, 0);
   if (g.pidfd < 0) return 0;
   coe(g.pidfd);

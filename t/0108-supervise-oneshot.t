@@ -49,6 +49,15 @@ svc -u sv/mount
 wait_until 30 eval 'svstat sv/mount | grep -q "up (oneshot)"'; ok "svc -u: up again" [ $? = 0 ]
 is "$(tr '\n' ' ' < mount.log)" "up down up " "./up ran again"
 
+# --- its supervisor killed: the next one takes it as up, ./up not run again ---
+sup=$(ps -o pid= -o args= --ppid "$scanner" | awk '$NF == "mount" { print $1 }')
+kill -KILL "$sup"
+wait_until 30 eval 'new=$(ps -o pid= -o args= --ppid "$scanner" | awk "\$NF == \"mount\" { print \$1 }"); [ -n "$new" ] && [ "$new" != "$sup" ] && svok sv/mount'
+ok "a new supervisor serves it" [ $? = 0 ]
+like "$(svstat sv/mount)" "up \(oneshot\)" "it says up (oneshot) at once, not ./up running"
+ok "svwait -R: still ready" svwait -R -t 5000 sv/mount
+is "$(tr '\n' ' ' < mount.log)" "up down up " "./up did not run again"
+
 # --- a failing ./up ---
 wait_until 30 eval 'svstat sv/broken | grep -q "up failed"'; ok "./up exits 4: up failed" [ $? = 0 ]
 like "$(svstat sv/broken)" "exited 4" "svstat gives its exit code"

@@ -1193,6 +1193,18 @@ static void test_oneshot(void)
   command(&h, 'u');
   one_action(&h, ACTION_SPAWN_RUN, 0, "'u' again: ./up runs again");
 
+  /* Left up by a supervisor killed or handed over: taken as up, ./up not run again. */
+  setup(&h);
+  h.state.status.ready = true;
+  step(&h, &(struct supervise_event){ .type = EVENT_ADOPT, .oneshot = true, .initial_want = WANT_UP });
+  ok(h.stepped, "oneshot adopted: no bug");
+  no_actions(&h, "oneshot adopted: ./up does not run again");
+  is_int(h.state.phase, PHASE_ONESHOT_UP, "oneshot adopted: up, no process");
+  is_int(h.state.status.pid, 0, "oneshot adopted: no pid");
+  ok(h.state.status.ready, "oneshot adopted: ready");
+  command(&h, 'd');
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "oneshot adopted, 'd': its ./down runs");
+
   /* ./up fails: down and failed, no retry until svc -u. */
   setup(&h);
   boot(&h, WANT_UP);
