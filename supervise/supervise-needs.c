@@ -35,6 +35,7 @@ static struct {
   bool cycle_found;           /* this look at the cycles met one through us */
   bool cycle_shown;           /* supervise/cycle written by us, not removed since */
   bool not_dir_said;
+  bool poll_said;             /* no inotify: said once, this hold */
 } gate = { .livefd = -1, .inotify_fd = -1 };
 
 void gate_setup(char const *dir)
@@ -221,7 +222,11 @@ static void arm(struct names const *needs)
 {
   if (gate.inotify_fd < 0) gate.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (gate.inotify_fd < 0) {
-    strerr_warnwusys("watch the needs (the wait ends at the next command)");
+    /* Out of inotify instances (fs.inotify.max_user_instances, 128 on
+       Debian, counts every waiting supervisor): the loop looks again
+       every GATE_POLL_MS while the wait lasts. */
+    if (!gate.poll_said) strerr_warnwusys("watch the needs (looking again every 250 ms while waiting)");
+    gate.poll_said = true;
     return;
   }
   inotify_add_watch(gate.inotify_fd, SVDIR_NEEDS, DIR_EVENTS);
@@ -307,6 +312,7 @@ int gate_fd(void)
 void gate_drain(void)
 {
   char buf[4096];
+  if (gate.inotify_fd < 0) return;
   while (read(gate.inotify_fd, buf, sizeof buf) > 0) {}
 }
 
@@ -316,5 +322,10 @@ void gate_release(void)
   gate.inotify_fd = -1;
   if (gate.said[0]) unlink(SVPATH_WAITING);
   gate.said[0] = 0;
-  gate.entries_said = gate.cycle_said = false;
+  gate.entries_said = gate.cycle_said = gate.poll_said = false;
+}
+
+bool gate_polled(void)
+{
+  return gate.poll_said;
 }

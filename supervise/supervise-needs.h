@@ -5,6 +5,8 @@
 #ifndef VIGIL_SUPERVISE_NEEDS_H
 #define VIGIL_SUPERVISE_NEEDS_H
 
+#include <stdbool.h>
+
 /* Before the chdir into DIR: remember the live dir (DIR's parent) and
    DIR's name there. Never fails: without them every need is missing. */
 void gate_setup(char const *dir);
@@ -16,6 +18,11 @@ int gate_check(void);
 
 /* The inotify fd while held, else -1. */
 int gate_fd(void);
+
+/* Held without an inotify fd (none could be had): the caller looks
+   again every GATE_POLL_MS instead, while the wait lasts. */
+#define GATE_POLL_MS 250
+bool gate_polled(void);
 
 /* Read what woke the loop: the caller then calls gate_check again. */
 void gate_drain(void);

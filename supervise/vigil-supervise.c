@@ -17,6 +17,7 @@
 #include <skalibs/types.h>
 
 #include "daemon.h"
+#include "deadline.h"
 #include "exitcode.h"
 #include "linux-syscall.h"
 #include "procstat.h"
@@ -451,7 +452,14 @@ static void loop(void)
       slot[which] = (int)nfds;
       fds[nfds++] = (iopause_fd){ .fd = wanted[which], .events = IOPAUSE_READ };
     }
+    bool polling = g.state.phase == PHASE_HELD && gate_polled();
     if (!supervise_deadline(&g.state, &deadline)) deadline = tain_infinite;
+    if (polling) {
+      tain poll;
+      tain_now_g();
+      deadline_after_ms(&poll, &STAMP, GATE_POLL_MS);
+      if (tain_less(&poll, &deadline)) deadline = poll;
+    }
     r = iopause_g(fds, nfds, &deadline);
     if (r < 0) {
       if (errno != EINTR) strerr_warnwusys("iopause");
@@ -460,6 +468,7 @@ static void loop(void)
     if (r == 0) {
       struct supervise_event event = { .type = EVENT_TIMER };
       dispatch(&event);
+      if (polling) handle_gate();
       continue;
     }
     /* Each handler may close fds: check each still is what we polled. */
