@@ -35,7 +35,8 @@ static struct {
   bool cycle_found;           /* this look at the cycles met one through us */
   bool cycle_shown;           /* supervise/cycle written by us, not removed since */
   bool not_dir_said;
-  bool poll_said;             /* no inotify: said once, this hold */
+  bool poll_said;             /* held with no inotify: said once, this hold */
+  int inotify_errno;          /* why there is none */
 } gate = { .livefd = -1, .inotify_fd = -1 };
 
 void gate_setup(char const *dir)
@@ -222,11 +223,7 @@ static void arm(struct names const *needs)
 {
   if (gate.inotify_fd < 0) gate.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (gate.inotify_fd < 0) {
-    /* Out of inotify instances (fs.inotify.max_user_instances, 128 on
-       Debian, counts every waiting supervisor): the loop looks again
-       every GATE_POLL_MS while the wait lasts. */
-    if (!gate.poll_said) strerr_warnwusys("watch the needs (looking again every 250 ms while waiting)");
-    gate.poll_said = true;
+    gate.inotify_errno = errno;
     return;
   }
   inotify_add_watch(gate.inotify_fd, SVDIR_NEEDS, DIR_EVENTS);
@@ -298,6 +295,14 @@ int gate_check(void)
       len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", len ? ", " : "", needs.list[i]);
     }
     say_waiting(text);
+    /* Out of inotify instances (fs.inotify.max_user_instances, 128 on
+       Debian, counts every waiting supervisor): the loop looks again
+       every GATE_POLL_MS while the wait lasts. */
+    if (gate.inotify_fd < 0 && !gate.poll_said) {
+      errno = gate.inotify_errno;
+      strerr_warnwusys("watch the needs (looking again every 250 ms while waiting)");
+      gate.poll_said = true;
+    }
   }
   free(drop);
   names_free(&needs);

@@ -297,7 +297,7 @@ static void dispatch(struct supervise_event const *first)
     read_clock(&now);
     if (!supervise_step(&g.state, &event, &now, &actions)) bug("impossible event, or too many actions, in the state machine");
     /* Not held: no watch, no supervise/waiting, before the status says so. */
-    if (g.state.phase != PHASE_HELD && gate_fd() >= 0) gate_release();
+    if (g.state.phase != PHASE_HELD && (gate_fd() >= 0 || gate_polled())) gate_release();
     /* A spawn in progress reports back at once: write only the settled state. */
     if (g.state.phase != PHASE_STARTING && g.state.phase != PHASE_FINISH_STARTING) write_status();
     for (unsigned int i = 0; i < actions.count; i++) carry_out(&actions.list[i], &queue);

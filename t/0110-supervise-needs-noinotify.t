@@ -30,5 +30,13 @@ svc -u sv/b
 wait_until 30 test -e a.started; ok "b up: a starts, found by looking again" [ $? = 0 ]
 wait_until 30 is_up sv/a; ok "a is up" [ $? = 0 ]
 is "$(grep -c 'watch the needs' a-stderr)" 1 "said once"
+ok "once started, supervise/waiting is gone" [ ! -e sv/a/supervise/waiting ]
+# A second hold says its wait, and the missing inotify, again.
+svc -d sv/b; wait_until 30 is_down sv/b
+rm -f a.started; svc -t sv/a
+wait_until 30 eval 'svstat sv/a | grep -q "waiting for b"'; ok "held again when restarted with b down" [ $? = 0 ]
+wait_until 30 eval '[ "$(grep -c "watch the needs" a-stderr)" = 2 ]'; ok "and that is said again" [ $? = 0 ]
+svc -u sv/b
+wait_until 30 test -e a.started; ok "b up again: a starts" [ $? = 0 ]
 
 done_testing
