@@ -46,7 +46,8 @@ boot-debian: debian-root
 	QEMU_MEM=$(QEMU_MEM_DEBIAN) sh rootfs/qemu interactive $(DEBIAN_KERNEL) - $(DEBIAN_DIR)/boot.img $(DEBIAN_CMDLINE)
 
 # For make check-boot: the image, or, when the root cannot be built
-# (mmdebstrap or its installation failing), the reason in $(DEBIAN_UNAVAILABLE).
+# (mmdebstrap or its installation failing), the reason in $(DEBIAN_UNAVAILABLE)
+# and no image (not one of an older package list).
 # A failure of vigil's own part (make install, mkimage) fails the build.
 debian-check-image: all
 	@mkdir -p $(DEBIAN_DIR)
@@ -56,4 +57,5 @@ debian-check-image: all
 	  why=$$(grep -E '^(E: |debian root: fatal|vigil deps: fatal)' $(DEBIAN_DIR)/base-build.log | head -n 2 | tr '\n' ' '); \
 	  echo "the Debian root cannot be built: $${why:-see $(DEBIAN_DIR)/base-build.log}" > $(DEBIAN_UNAVAILABLE); \
 	  cat $(DEBIAN_UNAVAILABLE) >&2; \
+	  rm -f $(DEBIAN_IMG); \
 	else $(MAKE) --no-print-directory $(DEBIAN_IMG); fi
