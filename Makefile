@@ -7,13 +7,16 @@
 #   make check      build, then run the host tests, plain and under ASan+UBSan
 #                   (plain runs the LIBC build; ASan is always glibc, dynamic)
 #   make check-plain LIBC=glibc   the host tests against the glibc build
-#   make install    DESTDIR=... PREFIX=... (default /usr/local), stripped
+#   make install    DESTDIR=... PREFIX=... (default /usr/local), stripped; the
+#                   core services into $(SYSCONFDIR)/vigil/core (default /etc)
 #   make clean
 # Every build product lives under build/.
 
 .DEFAULT_GOAL := all
 
 PREFIX  ?= /usr/local
+# The core services (core/) go to $(SYSCONFDIR)/vigil/core, whatever PREFIX.
+SYSCONFDIR ?= /etc
 DESTDIR ?=
 BUILD   ?= build
 # The C library of the static programs: musl (the default: a supervisor's
@@ -170,6 +173,8 @@ install: all
 	install -m 0755 -s $(static_BINS) $(DESTDIR)$(PREFIX)/bin/
 	for name in $(SHUTDOWN_LINKS); do ln -sf vigil-shutdown $(DESTDIR)$(PREFIX)/bin/$$name; done
 	cp doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
+	mkdir -p $(DESTDIR)$(SYSCONFDIR)/vigil/core
+	cp -R core/. $(DESTDIR)$(SYSCONFDIR)/vigil/core/
 
 # The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
 check: check-plain check-asan check-boot
@@ -222,3 +227,4 @@ clean:
 	rm -rf $(BUILD)
 
 include rootfs/rootfs.mk
+include rootfs/debian/debian.mk

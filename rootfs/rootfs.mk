@@ -46,8 +46,10 @@ boot: rootfs
 	@echo "make boot: the console is this terminal; Ctrl-A X quits QEMU"
 	sh rootfs/qemu interactive $(KERNEL) $(INITRAMFS) $(ROOTFS_DIR)/boot-data.img
 
-check-boot: rootfs test-deps $(ROOTFS_DIR)/vigil-noscan.cpio.gz
+check-boot: rootfs test-deps $(ROOTFS_DIR)/vigil-noscan.cpio.gz debian-check-image
 	@echo "vigil qemu: accelerator $$(sh rootfs/qemu accel $(KERNEL))"
+	VIGIL_DEBIAN_IMG=$(CURDIR)/$(DEBIAN_IMG) VIGIL_DEBIAN_KERNEL=$(CURDIR)/$(DEBIAN_KERNEL) \
+	VIGIL_DEBIAN_UNAVAILABLE=$(CURDIR)/$(DEBIAN_UNAVAILABLE) QEMU_MEM_DEBIAN=$(QEMU_MEM_DEBIAN) \
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_INITRAMFS=$(CURDIR)/$(INITRAMFS) \
 	VIGIL_INITRAMFS_NOSCAN=$(CURDIR)/$(ROOTFS_DIR)/vigil-noscan.cpio.gz \
 	VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) prove qemu-tests/

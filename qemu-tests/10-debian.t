@@ -1,0 +1,47 @@
+#!/bin/sh
+# Boot test 10: the Debian bookworm root of make debian-root, booted from its
+# NVMe disk (no initramfs, root=/dev/nvme0n1 ro, init=/usr/bin/vigil-init):
+# every core oneshot up, Debian's sshd listening on 22, cron and rsyslog
+# running, a getty on ttyS0, svc -t restarting sshd, logs under /var/log
+# (qemu-tests/guest-debian/debian, in the guest); poweroff ends QEMU, and
+# the disk is clean afterwards (e2fsck -fn, no journal to recover).
+# Skips, saying why, only when the root could not be built (mmdebstrap);
+# an image missing for any other reason is a failure.
+if [ ! -f "${VIGIL_DEBIAN_IMG:-/nonexistent}" ]; then
+  if [ -s "${VIGIL_DEBIAN_UNAVAILABLE:-/nonexistent}" ]; then
+    echo "1..0 # SKIP $(head -n 1 "$VIGIL_DEBIAN_UNAVAILABLE")"
+    exit 0
+  fi
+  echo "1..1"
+  echo "not ok 1 - the Debian image ${VIGIL_DEBIAN_IMG:-(VIGIL_DEBIAN_IMG unset: run make check-boot)} exists"
+  exit 1
+fi
+VIGIL_KERNEL=${VIGIL_DEBIAN_KERNEL:?make check-boot sets it}
+VIGIL_INITRAMFS=-
+VIGIL_DATA_IMG=$VIGIL_DEBIAN_IMG
+QEMU_MEM=${QEMU_MEM_DEBIAN:-512}
+export QEMU_MEM
+. "$(dirname "$0")/lib.sh"
+
+boot_test debian poweroff root=/dev/nvme0n1 ro init=/usr/bin/vigil-init
+ok "the kernel ran /usr/bin/vigil-init from the disk" seen 'Run /usr/bin/vigil-init as init process'
+ok "the console shows a login prompt (the getty on ttyS0)" seen '^debian-vigil login:'
+# Each core service names itself in what it says ("mount-all: mount -a failed").
+ok "the console shows no core service failing" eval '! seen "^(root-rw|mount-all|tmpfiles|hostname|sysctl|random-seed|udev-trigger|networking): .*(fail|unable|could not)"'
+
+img=$T/data.img
+features=$(dumpe2fs -h "$img" 2>/dev/null | sed -n 's/^Filesystem features: *//p')
+ok "dumpe2fs -h reads the disk" [ -n "$features" ]
+case " $features " in
+  *" needs_recovery "*) fail "the journal needs no recovery (unmounted cleanly)"; diag "features: $features" ;;
+  *) pass "the journal needs no recovery (unmounted cleanly)" ;;
+esac
+ok "e2fsck -fn finds no error" sh -c "e2fsck -fn '$img' >'$T/fsck' 2>&1"
+[ -s "$T/fsck" ] && [ "$tap_failed" -gt 0 ] && sed 's/^/# /' "$T/fsck" >&2
+ok "the guest's syslog line is on the disk" sh -c "debugfs -R 'cat /var/log/syslog' '$img' 2>/dev/null | grep -q 'written by the boot test'"
+
+init=$(ktime 'Run /usr/bin/vigil-init as init process')
+req=$(guest_value poweroff-at)
+down=$(ktime 'reboot: Power down')
+diag "kernel start -> init: ${init:-?} s; init -> the guest's tests done: $(echo "${req:-0} ${init:-0}" | awk '{ printf "%.2f", $1 - $2 }') s; poweroff -> power down: $(echo "${req:-0} ${down:-0}" | awk '{ printf "%.2f", $2 - $1 }') s (guest clock); QEMU ran $(( (vm_exit_ms - vm_started_ms) / 1000 )) s (host)"
+done_testing
