@@ -15,7 +15,7 @@
 .DEFAULT_GOAL := all
 
 PREFIX  ?= /usr/local
-# The core services (core/) go to $(SYSCONFDIR)/vigil/core, whatever PREFIX.
+# The core services (rootfs/core/) go to $(SYSCONFDIR)/vigil/core, whatever PREFIX.
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 BUILD   ?= build
@@ -174,7 +174,7 @@ install: all
 	for name in $(SHUTDOWN_LINKS); do ln -sf vigil-shutdown $(DESTDIR)$(PREFIX)/bin/$$name; done
 	cp doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/ 2>/dev/null || true
 	mkdir -p $(DESTDIR)$(SYSCONFDIR)/vigil/core
-	cp -R core/. $(DESTDIR)$(SYSCONFDIR)/vigil/core/
+	cp -R rootfs/core/. $(DESTDIR)$(SYSCONFDIR)/vigil/core/
 
 # The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
 check: check-plain check-asan check-boot

@@ -2,9 +2,11 @@
 #   make debian-root   the root (mmdebstrap, cached in build/debian/base) with
 #                      vigil installed, as an ext4 disk image build/debian/debian.img
 #   make boot-debian   boot it in QEMU, console here (root's password: vigil)
+#   make bench-debian  the same disk booted with systemd and with vigil, raced
+#                      (bench/debian; ROUNDS, default 5)
 # The mmdebstrap root is rebuilt only when rootfs/debian/mkroot or
 # rootfs/debian/packages change; the image is remade from it (seconds)
-# when vigil, core/ or the image's files change.
+# when vigil, rootfs/core/ or the image's files change.
 
 DEBIAN_DIR    := $(BUILD)/debian
 DEBIAN_BASE   := $(DEBIAN_DIR)/base/.built
@@ -13,12 +15,12 @@ DEBIAN_KERNEL := $(DEBIAN_DIR)/vmlinuz
 # Written, with the reason, when the root cannot be built: the boot test
 # qemu-tests/10-debian.t then skips and says why.
 DEBIAN_UNAVAILABLE := $(DEBIAN_DIR)/unavailable
-DEBIAN_SRC := $(shell find core rootfs/debian/skel qemu-tests/guest-debian 2>/dev/null) rootfs/debian/mkimage
+DEBIAN_SRC := $(shell find rootfs/core rootfs/debian/skel qemu-tests/guest-debian 2>/dev/null) rootfs/debian/mkimage
 # The kernel command line of a vigil boot from the disk: no initramfs.
 DEBIAN_CMDLINE := root=/dev/nvme0n1 ro init=/usr/bin/vigil-init
 export QEMU_MEM_DEBIAN ?= 512
 
-.PHONY: debian-deps debian-root boot-debian debian-check-image
+.PHONY: debian-deps debian-root boot-debian bench-debian debian-check-image
 
 debian-deps:
 	@sh .ci/deps debian
@@ -44,6 +46,10 @@ boot-debian: debian-root
 	cp --sparse=always $(DEBIAN_IMG) $(DEBIAN_DIR)/boot.img
 	@echo "make boot-debian: the console is this terminal; log in as root, password vigil; Ctrl-A X quits QEMU"
 	QEMU_MEM=$(QEMU_MEM_DEBIAN) sh rootfs/qemu interactive $(DEBIAN_KERNEL) - $(DEBIAN_DIR)/boot.img $(DEBIAN_CMDLINE)
+
+bench-debian: debian-root
+	DEBIAN_KERNEL=$(CURDIR)/$(DEBIAN_KERNEL) DEBIAN_DISK=$(CURDIR)/$(DEBIAN_IMG) QEMU_MEM=$(QEMU_MEM_DEBIAN) \
+	ROUNDS=$(ROUNDS) sh bench/debian
 
 # For make check-boot: the image, or, when the root cannot be built
 # (mmdebstrap or its installation failing), the reason in $(DEBIAN_UNAVAILABLE)
