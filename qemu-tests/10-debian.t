@@ -5,25 +5,9 @@
 # running, a getty on ttyS0, svc -t restarting sshd, logs under /var/log
 # (qemu-tests/guest-debian/debian, in the guest); poweroff ends QEMU, and
 # the disk is clean afterwards (e2fsck -fn, no journal to recover).
-# Skips, saying why, only when the root could not be built (mmdebstrap);
-# an image missing for any other reason is a failure.
-if [ ! -f "${VIGIL_DEBIAN_IMG:-/nonexistent}" ]; then
-  if [ -s "${VIGIL_DEBIAN_UNAVAILABLE:-/nonexistent}" ]; then
-    echo "1..0 # SKIP $(head -n 1 "$VIGIL_DEBIAN_UNAVAILABLE")"
-    exit 0
-  fi
-  echo "1..1"
-  echo "not ok 1 - the Debian image ${VIGIL_DEBIAN_IMG:-(VIGIL_DEBIAN_IMG unset: run make check-boot)} exists"
-  exit 1
-fi
-VIGIL_KERNEL=${VIGIL_DEBIAN_KERNEL:?make check-boot sets it}
-VIGIL_INITRAMFS=-
-VIGIL_DATA_IMG=$VIGIL_DEBIAN_IMG
-QEMU_MEM=${QEMU_MEM_DEBIAN:-512}
-export QEMU_MEM
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/debian-lib.sh"
 
-boot_test debian poweroff root=/dev/nvme0n1 ro init=/usr/bin/vigil-init
+boot_test debian poweroff $DEBIAN_CMDLINE
 ok "the kernel ran /usr/bin/vigil-init from the disk" seen 'Run /usr/bin/vigil-init as init process'
 ok "the console shows a login prompt (the getty on ttyS0)" seen '^debian-vigil login:'
 # Each core service names itself in what it says ("mount-all: mount -a failed").

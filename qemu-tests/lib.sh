@@ -43,10 +43,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# vm_start [CMDLINE_WORD...]: boot a fresh copy of the data disk; the console
+# vm_start [CMDLINE_WORD...]: boot a fresh copy of the data disk (with
+# vm_keep_disk=1, the disk the last boot left); the console
 # goes to $CONSOLE, its input comes from fd 9 (vm_send), held open here.
 vm_start() {
-  cp "$VIGIL_DATA_IMG" "$T/data.img"
+  [ -n "${vm_keep_disk:-}" ] && [ -f "$T/data.img" ] || cp "$VIGIL_DATA_IMG" "$T/data.img"
   rm -f "$T/in"; mkfifo "$T/in"
   : > "$CONSOLE"
   [ -n "${VIGIL_RDINIT:-}" ] && set -- "$@" "rdinit=$VIGIL_RDINIT"
