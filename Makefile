@@ -59,7 +59,7 @@ MUSL_EXECLINE := $(MUSL_DIR)/execline/bin/execlineb
 # Test helpers (t/helpers) are glibc in every variant: they only drive tests.
 musl_DIR := $(BUILD)/static
 musl_CC := $(MUSL_CC)
-musl_FLAGS := -isystem $(MUSL_DIR)/skalibs/include
+musl_FLAGS := -isystem $(MUSL_DIR)/skalibs/include -ffunction-sections -fdata-sections
 # One r-x segment for headers, text and read-only data (no page of each
 # apart), and skalibs' unused sections dropped: 16 KiB less private memory
 # in the scanner, which runs as one copy and so owns all its text.
