@@ -15,10 +15,11 @@
 #include "svdir.h"
 #include "scan.h"
 
-/* One page, page-aligned: a hundred events or more a read (one is 16
-   bytes and its name). A burst of thousands of dirs takes more reads,
-   each cheap beside the stat and fork a new dir costs; a larger buffer
-   would stay PID 1's memory for life once one burst had touched it. */
+/* A hundred events or more a read (one is 16 bytes and its name). A
+   burst of thousands of dirs takes more reads, each cheap beside the stat
+   and fork a new dir costs. On the stack, with the batch: the loop's
+   stack pages are PID 1's anyway, where static buffers would be pages of
+   their own, kept for life once touched. */
 #define EVENT_BUFFER_SIZE 4096
 /* Names of the scan dir touched by one batch of events: one buffer's
    worth of the shortest events; a fuller batch is settled early. */
@@ -208,9 +209,10 @@ static int on_dir_event(struct inotify_event const *event, struct batch *batch)
 
 void scan_inotify_events(void)
 {
-  static char buffer[EVENT_BUFFER_SIZE] __attribute__((aligned(EVENT_BUFFER_SIZE)));
-  static struct batch batch;
+  char buffer[EVENT_BUFFER_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
+  struct batch batch;
   bool lost = false, overflow = false;
+  batch.count = 0;
   for (;;) {
     ssize_t len = read(scan.inotify_fd, buffer, sizeof buffer);
     if (len <= 0) {
