@@ -35,6 +35,7 @@ stop_scanner() {
 cleanup() {
   stop_scanner
   rm -rf "$work"
+  restore_inotify_instances
 }
 trap cleanup EXIT
 trap 'exit 1' TERM INT HUP
@@ -101,4 +102,64 @@ tree_memory() {
   for pid in $(tree_pids); do
     awk '/^Pss:/ {p=$2} /^Private_Clean:/ {c=$2} /^Private_Dirty:/ {d=$2} END {print p, c+d}' "/proc/$pid/smaps_rollup"
   done | awk '{p += $1; c += $2; n++} END {print p, c, n}'
+}
+
+# make_tree DEST COUNT DEPTH needs|flat: COUNT service dirs DEST/s0 ...
+# with probe-service as ./run, in DEPTH levels of COUNT/DEPTH; with
+# "needs", service i of level k > 0 has needs/s(i - COUNT/DEPTH), an empty
+# file: the service of the level before in its column (COUNT/DEPTH chains
+# of DEPTH). "flat": the same dirs without needs/. mkdir and touch take
+# every name at once: one process each, not one per service.
+make_tree() {
+  local dest=$1 count=$2 depth=$3 kind=$4 per i
+  per=$(( $2 / $3 ))
+  rm -rf "$dest"
+  mkdir "$dest"
+  i=0
+  set --
+  while [ $i -lt "$count" ]; do set -- "$@" "$dest/s$i"; i=$((i + 1)); done
+  mkdir "$@"
+  for dir in "$@"; do
+    ln "$BENCH_BIN/probe-service" "$dir/run" 2>/dev/null || cp "$BENCH_BIN/probe-service" "$dir/run"
+  done
+  [ "$kind" = needs ] || return 0
+  i=$per
+  set --
+  while [ $i -lt "$count" ]; do set -- "$@" "$dest/s$i/needs"; i=$((i + 1)); done
+  mkdir "$@"
+  i=$per
+  set --
+  while [ $i -lt "$count" ]; do set -- "$@" "$dest/s$i/needs/s$((i - per))"; i=$((i + 1)); done
+  touch "$@"
+}
+
+# fresh_tree DIR: what a run of a tree left in it (supervise/, started)
+# goes, so the next run starts as from a new tree.
+fresh_tree() {
+  rm -rf "$1"/*/supervise "$1"/*/started "$1"/*/started.new
+}
+
+# vigil's needs/ gate takes one inotify instance per waiting supervisor
+# (supervise/supervise-needs.c), and fs.inotify.max_user_instances is per
+# user, 128 by default: past it a supervisor cannot watch its needs and
+# waits until the next command. raise_inotify_instances N: as root, raise
+# the limit to N for this script only (restored on exit, said on stderr),
+# unless NEEDS_KEEP_INOTIFY_LIMIT is set.
+inotify_limit=/proc/sys/fs/inotify/max_user_instances
+inotify_limit_saved=
+raise_inotify_instances() {
+  local current
+  current=$(cat "$inotify_limit" 2>/dev/null || echo 0)
+  [ -z "${NEEDS_KEEP_INOTIFY_LIMIT:-}" ] && [ "$current" -lt "$1" ] || return 0
+  if [ "$(id -u)" = 0 ] && echo "$1" > "$inotify_limit" 2>/dev/null; then
+    inotify_limit_saved=$current
+    echo "bench: fs.inotify.max_user_instances raised from $current to $1 while this runs" >&2
+  else
+    echo "bench: fs.inotify.max_user_instances is $current (< $1) and cannot be raised: expect needs/ trees to time out" >&2
+  fi
+}
+restore_inotify_instances() {
+  [ -n "$inotify_limit_saved" ] && echo "$inotify_limit_saved" > "$inotify_limit" 2>/dev/null
+  inotify_limit_saved=
+  return 0
 }

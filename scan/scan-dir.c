@@ -15,10 +15,15 @@
 #include "svdir.h"
 #include "scan.h"
 
-/* Large: fewer reads when thousands of dirs change at once. */
-#define EVENT_BUFFER_SIZE (256 * 1024)
-/* Names of the scan dir touched by one batch of events. */
-#define BATCH_NAMES_MAX 4096
+/* A hundred events or more a read (one is 16 bytes and its name). A
+   burst of thousands of dirs takes more reads, each cheap beside the stat
+   and fork a new dir costs. On the stack, with the batch: the loop's
+   stack pages are PID 1's anyway, where static buffers would be pages of
+   their own, kept for life once touched. */
+#define EVENT_BUFFER_SIZE 4096
+/* Names of the scan dir touched by one batch of events: one buffer's
+   worth of the shortest events; a fuller batch is settled early. */
+#define BATCH_NAMES_MAX (EVENT_BUFFER_SIZE / 32)
 
 enum arrival {
   ARRIVAL_SCAN,       /* found by a full scan: start at once if runnable */
@@ -204,9 +209,10 @@ static int on_dir_event(struct inotify_event const *event, struct batch *batch)
 
 void scan_inotify_events(void)
 {
-  static char buffer[EVENT_BUFFER_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
-  static struct batch batch;
+  char buffer[EVENT_BUFFER_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
+  struct batch batch;
   bool lost = false, overflow = false;
+  batch.count = 0;
   for (;;) {
     ssize_t len = read(scan.inotify_fd, buffer, sizeof buffer);
     if (len <= 0) {

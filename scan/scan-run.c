@@ -29,6 +29,11 @@
 /* A running service dir is watched only for a log/ that appears. */
 #define WATCH_RUNNING (IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
 
+/* The longest part_path: a name of the scan dir (a dir entry: NAME_MAX
+   at most), /log, and /FILE (run, up, ...). Not PATH_MAX: these buffers
+   are on the stack of PID 1, whose deepest page stays its own for life. */
+#define PART_PATH_MAX (NAME_MAX + sizeof "/" SVDIR_LOG "/" + 32)
+
 /* NAME, NAME/log, or either followed by /FILE. */
 static int part_path(char *out, size_t size, uint32_t slot, enum part_role role, char const *file)
 {
@@ -56,7 +61,7 @@ static char const *part_label(enum part_role role)
    When not, errno says why (svdir_executable). */
 static bool part_runnable(uint32_t slot, enum part_role role)
 {
-  char path[PATH_MAX];
+  char path[PART_PATH_MAX];
   int saved;
   if (part_path(path, sizeof path, slot, role, SVDIR_RUN) < 0) return false;
   if (svdir_executable(AT_FDCWD, path)) return true;
@@ -82,7 +87,7 @@ static void warn_not_runnable(uint32_t slot, enum part_role role)
 
 static void part_watch(uint32_t slot, enum part_role role, uint32_t mask)
 {
-  char path[PATH_MAX];
+  char path[PART_PATH_MAX];
   int watch;
   if (scan.inotify_fd < 0 || part_path(path, sizeof path, slot, role, 0) < 0) return;
   watch = inotify_add_watch(scan.inotify_fd, path, mask);
@@ -205,7 +210,7 @@ static void find_orphan(uint32_t slot, enum part_role role)
    successor adopts it; if the dir goes first, stop_orphan stops it. */
 static void note_orphan(uint32_t slot, enum part_role role)
 {
-  char path[PATH_MAX];
+  char path[PART_PATH_MAX];
   struct svstatus status;
   struct part *part = &service_at(slot)->parts[role];
   int dirfd;
@@ -247,7 +252,7 @@ static void stop_orphan(uint32_t slot, enum part_role role)
 void part_kill(uint32_t slot, enum part_role role)
 {
   static int const kill_signal[] = { SIGKILL };
-  char path[PATH_MAX];
+  char path[PART_PATH_MAX];
   struct svstatus status;
   struct part *part = &service_at(slot)->parts[role];
   int dirfd;
@@ -267,7 +272,7 @@ void part_kill(uint32_t slot, enum part_role role)
    end, the logger's stdin its read end; the rest is the scanner's. */
 static void part_start(uint32_t slot, enum part_role role)
 {
-  char path[PATH_MAX];
+  char path[PART_PATH_MAX];
   struct service *service = service_at(slot);
   struct part *part = &service->parts[role];
   char const *argv[] = { scan.supervisor, path, 0 };
@@ -345,7 +350,7 @@ static void log_start(uint32_t slot)
    logger to start, or a dir still without an executable run. */
 void part_check_log(uint32_t slot)
 {
-  char path[PATH_MAX];
+  char path[PART_PATH_MAX];
   struct stat st;
   struct part *log = &service_at(slot)->parts[PART_LOG];
   if (log->state == PART_READY || service_at(slot)->removing) return;

@@ -80,9 +80,13 @@ void scan_table_init(struct scan_table *table)
   scan_index_init(&table->by_watch, watch_of, table);
 }
 
+/* Slots come as they are used: a few to begin with, then half as many
+   again each time (at most a third of them idle), not a doubling. */
+#define CAPACITY_FIRST 16
+
 static int grow(struct scan_table *table)
 {
-  uint32_t capacity = table->capacity ? table->capacity * 2 : 64;
+  uint32_t capacity = table->capacity ? table->capacity + table->capacity / 2 : CAPACITY_FIRST;
   struct service *services = realloc(table->services, capacity * sizeof *services);
   uint32_t *free_slots, *timers;
   if (!services) return -1;

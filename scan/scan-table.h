@@ -27,20 +27,23 @@ enum part_state {
   PART_READY        /* runnable: a supervisor runs (pid), or will at deadline */
 };
 
+/* A part and a service are in every slot of PID 1's table: the fields
+   go largest first, with no padding between, and the enums take a byte
+   (a bit-field): 56 bytes a part, 160 a slot, not 64 and 184. */
 struct part {
-  enum part_state state;
-  pid_t pid;              /* its vigil-supervise, or 0 */
-  int watch;              /* inotify watch on its dir while it matters, or -1 */
-  bool warned;            /* one warning per bad state, not one per event */
-  bool handing_over;      /* told to exit leaving its service up: restart at once */
-  bool has_deadline;
   tain deadline;          /* PENDING: end of grace; READY without pid: restart;
                              log of a removed service: end of its drain */
   tain last_start;
   /* What its supervisor left running when it died, until a successor
      adopts it: stopped by the scanner if the dir goes meanwhile. */
-  pid_t orphan;
   uint64_t orphan_start_time;
+  pid_t orphan;
+  pid_t pid;              /* its vigil-supervise, or 0 */
+  int watch;              /* inotify watch on its dir while it matters, or -1 */
+  enum part_state state : 8;
+  bool warned;            /* one warning per bad state, not one per event */
+  bool handing_over;      /* told to exit leaving its service up: restart at once */
+  bool has_deadline;
 };
 
 enum service_kind {
@@ -50,15 +53,15 @@ enum service_kind {
 };
 
 struct service {
-  enum service_kind kind;
-  bool removing;          /* its dir is gone (or we are stopping): bring it down */
   dev_t dev;
   ino_t ino;
   char *name;             /* current name in the scan dir */
-  uint32_t generation;    /* last full scan that saw it */
-  int pipe[2];            /* service stdout -> logger stdin, held open here; -1 when unlogged */
   struct part parts[PART_COUNT];
+  uint32_t generation;    /* last full scan that saw it */
   uint32_t timer_slot;    /* position in the timer list, or SCAN_INDEX_NONE */
+  int pipe[2];            /* service stdout -> logger stdin, held open here; -1 when unlogged */
+  enum service_kind kind : 8;
+  bool removing;          /* its dir is gone (or we are stopping): bring it down */
 };
 
 struct scan_table {

@@ -119,20 +119,27 @@ static char *absolute(char const *dir)
   return path;
 }
 
-/* rc.shutdown runs only on a machine's stop, where the distro put it. */
-static char const *find_rc_shutdown(void)
+/* Paths kept for the scanner's life are copied to the heap at their
+   length: PATH_MAX-sized static buffers would be pages of PID 1's
+   memory for a few dozen bytes each. 0 when out of memory. */
+static char const *keep(char const *path)
 {
-  static char path[PATH_MAX];
+  return path ? strdup(path) : 0;
+}
+
+/* rc.shutdown runs only on a machine's stop, where the distro put it.
+   path is scratch room, as are find_force_flag's and findprog's. */
+static char const *find_rc_shutdown(char path[PATH_MAX])
+{
   if (svpath_join(path, svpath_env_dir("VIGIL_CONFDIR", VIGIL_CONFDIR_DEFAULT), RC_SHUTDOWN_NAME) < 0) return 0;
-  return svdir_executable(AT_FDCWD, path) ? path : 0;
+  return svdir_executable(AT_FDCWD, path) ? keep(path) : 0;
 }
 
 /* vigil-shutdown -f writes it before its signal. */
-static char const *find_force_flag(void)
+static char const *find_force_flag(char path[PATH_MAX])
 {
-  static char path[PATH_MAX];
   if (svpath_join(path, svpath_env_dir("VIGIL_RUNDIR", VIGIL_RUNDIR_DEFAULT), VIGIL_FORCE_FLAG) < 0) return 0;
-  return path;
+  return keep(path);
 }
 
 /* A setup failure. PID 1 of a machine must not exit (the kernel would
@@ -166,18 +173,18 @@ static void __attribute__((noreturn)) setup_failed(char const *what, char const 
 
 static void find_programs(void)
 {
-  static char supervisor[PATH_MAX], shutdown[PATH_MAX];
-  scan.supervisor = findprog(SUPERVISOR_NAME, "VIGIL_SUPERVISE", supervisor);
+  char path[PATH_MAX];
+  scan.supervisor = keep(findprog(SUPERVISOR_NAME, "VIGIL_SUPERVISE", path));
   if (!scan.supervisor) setup_failed("unable to find " SUPERVISOR_NAME " beside vigil-scan or in PATH", 0, 0);
   if (scan.role != ROLE_MACHINE) return;
-  scan.shutdown = findprog(SHUTDOWN_NAME, "VIGIL_SHUTDOWN", shutdown);
+  scan.shutdown = keep(findprog(SHUTDOWN_NAME, "VIGIL_SHUTDOWN", path));
   /* PID 1 must come up all the same: the stop will say what is missing. */
   if (!scan.shutdown) {
     strerr_warnw("unable to find ", SHUTDOWN_NAME, " beside vigil-scan or in PATH: a stop cannot end cleanly");
     scan.shutdown = SHUTDOWN_NAME;
   }
-  scan.rc_shutdown = find_rc_shutdown();
-  scan.force_flag = find_force_flag();
+  scan.rc_shutdown = find_rc_shutdown(path);
+  scan.force_flag = find_force_flag(path);
 }
 
 static enum scan_role detect_role(void)
