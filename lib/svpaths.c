@@ -37,11 +37,21 @@ too_long:
   return -1;
 }
 
-int svpath_make_supervise(int dirfd)
+/* A supervise symlink to nothing: its target made. Apart, so that its
+   PATH_MAX buffer is on the stack only then: a supervisor's stack pages,
+   once touched, stay its own. */
+static int __attribute__((noinline)) make_link_target(int dirfd)
 {
   char target[PATH_MAX];
+  ssize_t len = readlinkat(dirfd, SVPATH_SUPERVISE, target, sizeof target - 1);
+  if (len < 0) return -1;
+  target[len] = 0;
+  return mkdirs(dirfd, target, 0700);
+}
+
+int svpath_make_supervise(int dirfd)
+{
   struct stat st;
-  ssize_t len;
   if (!mkdirat(dirfd, SVPATH_SUPERVISE, 0700)) return 0;
   if (errno != EEXIST) return -1;
   if (!fstatat(dirfd, SVPATH_SUPERVISE, &st, 0)) {
@@ -51,10 +61,7 @@ int svpath_make_supervise(int dirfd)
   }
   if (errno != ENOENT) return -1;
   /* It exists but does not resolve: a dangling symlink. */
-  len = readlinkat(dirfd, SVPATH_SUPERVISE, target, sizeof target - 1);
-  if (len < 0) return -1;
-  target[len] = 0;
-  return mkdirs(dirfd, target, 0700);
+  return make_link_target(dirfd);
 }
 
 char const *svpath_env_dir(char const *var, char const *fallback)

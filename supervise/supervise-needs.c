@@ -37,28 +37,33 @@ static struct {
   bool not_dir_said;
   bool poll_said;             /* held with no inotify: said once, this hold */
   int inotify_errno;          /* why there is none */
-} gate = { .livefd = -1, .inotify_fd = -1 };
+} gate;  /* zero, in .bss: no page of it is ours until it is written */
 
+/* The paths fit a small buffer (the scanner passes a name), else go to
+   the heap: not a PATH_MAX buffer on the stack, whose pages, once
+   touched, would stay the supervisor's for its whole life. */
+#define DIR_SHORT_MAX 256
 void gate_setup(char const *dir)
 {
-  char path[PATH_MAX];
+  char short_path[DIR_SHORT_MAX], *path, *slash;
   size_t len = strlen(dir);
-  char *slash;
-  if (len >= sizeof path) return;
-  memcpy(path, dir, len + 1);
+  gate.livefd = gate.inotify_fd = -1;
+  path = len < sizeof short_path ? memcpy(short_path, dir, len + 1) : strdup(dir);
+  if (!path) return;
   while (len > 1 && path[len - 1] == '/') path[--len] = 0;
   slash = strrchr(path, '/');
   char const *name = slash ? slash + 1 : path;
   /* "." or "..": the name is the real dir's. A symlinked DIR keeps its
      parent as written: the live dir holds the link, not the target. */
   if (!strcmp(name, ".") || !strcmp(name, "..") || !*name) {
-    char real[PATH_MAX];
-    if (!realpath(dir, real) || !strcmp(real, "/")) return;
-    memcpy(path, real, strlen(real) + 1);
+    char *real = realpath(dir, 0);
+    if (path != short_path) free(path);
+    path = real;
+    if (!path || !strcmp(path, "/")) goto out;
     slash = strrchr(path, '/');
     name = slash + 1;
   }
-  if (strlen(name) >= sizeof gate.self) return;
+  if (strlen(name) >= sizeof gate.self) goto out;
   memcpy(gate.self, name, strlen(name) + 1);
   if (slash) {
     *slash = 0;
@@ -66,6 +71,8 @@ void gate_setup(char const *dir)
   } else {
     gate.livefd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   }
+out:
+  if (path != short_path) free(path);
 }
 
 static enum needs_state need_state(char const *name)
@@ -209,7 +216,7 @@ out:
 
 static void watch(char const *name, char const *sub)
 {
-  char path[PATH_MAX];
+  char path[sizeof "/proc/self/fd//" + 3 * sizeof(int) + NAME_MAX + sizeof SVPATH_SUPERVISE + 1];
   if (gate.livefd < 0) return;
   snprintf(path, sizeof path, "/proc/self/fd/%d%s%s%s%s", gate.livefd, name ? "/" : "", name ? name : "",
            sub ? "/" : "", sub ? sub : "");
@@ -232,6 +239,72 @@ static void arm(struct names const *needs)
     watch(needs->list[i], 0);
     watch(needs->list[i], SVPATH_SUPERVISE);
   }
+}
+
+/* How many services a walk of the waits follows before it gives up and
+   takes a cycle for possible (the full look then decides). */
+#define WAIT_WALK_MAX 1024
+
+/* A held service names what it waits for in supervise/waiting: its text,
+   in TEXT, or false when it waits for nothing (or cannot be read). */
+static bool read_waiting(char const *name, char *text, size_t size)
+{
+  char path[NAME_MAX + sizeof "/" SVPATH_WAITING];
+  ssize_t len = -1;
+  int fd;
+  if (strlen(name) > NAME_MAX) return false;
+  snprintf(path, sizeof path, "%s/%s", name, SVPATH_WAITING);
+  fd = openat(gate.livefd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  len = read(fd, text, size - 1);
+  close(fd);
+  while (len > 0 && text[len - 1] == '\n') len--;
+  if (len <= 0) return false;
+  text[len] = 0;
+  return true;
+}
+
+static bool walked(struct names const *walk, char const *name)
+{
+  char const *at = walk->bytes;
+  for (unsigned int i = 0; i < walk->count; i++, at += strlen(at) + 1)
+    if (!strcmp(at, name)) return true;
+  return false;
+}
+
+/* Could we be on a cycle? Only if the waits lead back to us: from the
+   needs we wait for (not DROPped), along each held service's
+   supervise/waiting, to self. Cheap (a chain of N waits reads N small
+   files), where the full look reads every needs/ of the live dir: that
+   runs only when this says yes. Each supervise/ passed is watched, so
+   that a wait said later along the way wakes us to walk again. A list
+   cut short ("...") or a walk too long is a yes. */
+static bool waits_lead_back(struct names const *needs, bool const *drop)
+{
+  struct names walk = { 0 };
+  char text[WAITING_TEXT_MAX];
+  size_t at = 0;
+  bool back = false;
+  for (unsigned int i = 0; i < needs->count; i++)
+    if (!drop[i] && !names_add(&walk, needs->list[i], strlen(needs->list[i]))) { back = true; goto out; }
+  while (at < walk.len) {
+    char name[NAME_MAX + 1];
+    size_t len = strlen(walk.bytes + at);
+    if (len > NAME_MAX || walk.count > WAIT_WALK_MAX) { back = true; break; }
+    memcpy(name, walk.bytes + at, len + 1);
+    at += len + 1;
+    if (!strcmp(name, gate.self)) { back = true; break; }
+    watch(name, SVPATH_SUPERVISE);
+    if (!read_waiting(name, text, sizeof text)) continue;
+    for (char *item = strtok(text, ","); item; item = strtok(0, ",")) {
+      while (*item == ' ') item++;
+      if (!strcmp(item, "...")) { back = true; goto out; }
+      if (*item && !walked(&walk, item) && !names_add(&walk, item, strlen(item))) { back = true; goto out; }
+    }
+  }
+out:
+  names_free(&walk);
+  return back;
 }
 
 static void say_waiting(char const *text)
@@ -274,9 +347,10 @@ int gate_check(void)
   if (needs.count) arm(&needs);
   for (unsigned int i = 0; i < needs.count; i++) drop[i] = need_state(needs.list[i]) == NEED_READY;
   for (unsigned int i = 0; i < needs.count; i++) held += !drop[i];
-  /* Cycles are looked for when something waits (a cycle always waits at
-     first), and again while svstat shows one, to see it mended. */
-  if (held || access(SVPATH_CYCLE, F_OK) == 0) {
+  /* Cycles are looked for when something waits and the waits lead back
+     to us (a cycle always waits at first), and again while svstat shows
+     one, to see it mended. */
+  if (access(SVPATH_CYCLE, F_OK) == 0 || (held && waits_lead_back(&needs, drop))) {
     bool *cycle = calloc(needs.count + 1, sizeof *cycle);
     if (cycle) {
       drop_cycle_needs(&needs, cycle);
@@ -316,7 +390,8 @@ int gate_fd(void)
 
 void gate_drain(void)
 {
-  char buf[4096];
+  /* Room for one event with the longest name: the rest is read in turn. */
+  char buf[sizeof(struct inotify_event) + NAME_MAX + 1];
   if (gate.inotify_fd < 0) return;
   while (read(gate.inotify_fd, buf, sizeof buf) > 0) {}
 }

@@ -31,20 +31,28 @@ static struct {
   bool path_warned;
   bool env_set;
   unsigned long dropped_size, dropped_sender;
-  char status[DATAGRAM_MAX + 1];   /* the last STATUS= */
   char const *phase;               /* "stopping", "reloading", or 0 */
-} sd = { .fd = -1 };
+} sd;  /* zero, in .bss: its pages are ours only once written */
+/* The last STATUS=, apart from sd: a service that never says one never
+   makes these pages its supervisor's. */
+static char sd_status[DATAGRAM_MAX + 1];
+
+void sdnotify_init(void)
+{
+  sd.fd = -1;
+}
 
 static void open_socket(void)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  char cwd[PATH_MAX];
+  char cwd[sizeof addr.sun_path];
   int on = 1, fd;
   size_t len;
-  if (!getcwd(cwd, sizeof cwd)) return;
-  len = strlen(cwd) + sizeof "/" SVPATH_NOTIFY;
+  /* A cwd that does not fit sun_path is too long: ERANGE says so. */
+  if (!getcwd(cwd, sizeof cwd) && errno != ERANGE) return;
+  len = errno == ERANGE ? sizeof addr.sun_path + 1 : strlen(cwd) + sizeof "/" SVPATH_NOTIFY;
   if (len > sizeof addr.sun_path) {
-    if (!sd.path_warned) strerr_warnw("ignoring ./", SVDIR_NOTIFY_SOCKET, ": ", cwd, "/", SVPATH_NOTIFY, " is too long for a socket's name (108 bytes): no NOTIFY_SOCKET");
+    if (!sd.path_warned) strerr_warnw("ignoring ./", SVDIR_NOTIFY_SOCKET, ": the absolute path of ", SVPATH_NOTIFY, " is too long for a socket's name (108 bytes): no NOTIFY_SOCKET");
     sd.path_warned = true;
     return;
   }
@@ -74,8 +82,8 @@ void sdnotify_before_spawn(void)
   if (!svdir_exists(AT_FDCWD, SVDIR_NOTIFY_SOCKET)) return;
   if (sd.fd < 0) open_socket();
   else {
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd) && strlen(cwd) + sizeof "/" SVPATH_NOTIFY <= sizeof ((struct sockaddr_un *)0)->sun_path) {
+    char cwd[sizeof ((struct sockaddr_un *)0)->sun_path];
+    if (getcwd(cwd, sizeof cwd) && strlen(cwd) + sizeof "/" SVPATH_NOTIFY <= sizeof cwd) {
       strcat(cwd, "/" SVPATH_NOTIFY);
       setenv("NOTIFY_SOCKET", cwd, 1);
     }
@@ -138,7 +146,7 @@ static void write_status(void)
 {
   int fd = open(SVPATH_NOTIFY_STATUS_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
-  if (dprintf(fd, "%s%s%s\n", sd.phase ? sd.phase : "", sd.phase && sd.status[0] ? ": " : "", sd.status) < 0 || close(fd) < 0) {
+  if (dprintf(fd, "%s%s%s\n", sd.phase ? sd.phase : "", sd.phase && sd_status[0] ? ": " : "", sd_status) < 0 || close(fd) < 0) {
     unlink(SVPATH_NOTIFY_STATUS_NEW);
     return;
   }
@@ -199,7 +207,7 @@ bool sdnotify_read(pid_t run, pid_t *main_pid)
       if (next) *next++ = 0;
       if (!strcmp(line, "READY=1")) ready = true;
       else if (!strncmp(line, "STATUS=", 7)) {
-        snprintf(sd.status, sizeof sd.status, "%s", line + 7);
+        snprintf(sd_status, sizeof sd_status, "%s", line + 7);
         changed = true;
       } else if (!strcmp(line, "STOPPING=1")) { sd.phase = "stopping"; changed = true; }
       else if (!strcmp(line, "RELOADING=1")) { sd.phase = "reloading"; changed = true; }
@@ -215,7 +223,7 @@ bool sdnotify_read(pid_t run, pid_t *main_pid)
 
 void sdnotify_reset(void)
 {
-  sd.status[0] = 0;
+  sd_status[0] = 0;
   sd.phase = 0;
   unlink(SVPATH_NOTIFY_STATUS);
 }

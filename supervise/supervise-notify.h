@@ -21,6 +21,9 @@ void sdnotify_after_spawn(void);
 /* The socket, or -1. */
 int sdnotify_fd(void);
 
+/* Before anything else: no socket yet. */
+void sdnotify_init(void);
+
 /* Reads what is queued (a bounded number per call). RUN is the run's
    pid (0 when none runs): returns true when it, or a descendant, said
    READY=1. *MAIN_PID is set to what MAINPID= last named, when that is

@@ -53,7 +53,7 @@ static struct {
   char written[SVSTATUS_SIZE];  /* what supervise/status holds now */
   bool status_warned;
   enum svstatus_reason warned_reason;
-} g = { .notify_fd = -1, .pidfd = -1 };
+} g;  /* zero, in .bss; the fds that start at -1 are set in setup */
 
 /* Events an action reports back (a spawn: its pid or its failure). One
    step's actions report at most one; more waiting is a bug. */
@@ -95,6 +95,13 @@ static void write_status(void)
   }
   g.status_warned = false;
   memcpy(g.written, bytes, sizeof bytes);
+}
+
+/* The same bytes again, replaced all the same: the rename is an event. */
+static void write_status_again(void)
+{
+  memset(g.written, 0, sizeof g.written);
+  write_status();
 }
 
 static void read_config(struct supervise_config *config)
@@ -531,6 +538,8 @@ static void setup(char const *dir)
 {
   static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
   g.dir = dir;
+  g.notify_fd = g.pidfd = -1;
+  sdnotify_init();
   daemon_sane_fds();
   gate_setup(dir);
   if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
@@ -626,5 +635,9 @@ int main(int argc, char const *const *argv)
   /* Only now, with a status written: whoever sees svok succeed can read it. */
   write_status();
   g.ok_fd = open_fifo(SVPATH_OK, O_RDONLY);
+  /* And once more: a dependent that read the status before ok had a
+     reader took it for one left by a supervisor gone, and waits for a
+     change in supervise/ (the open of ok is none). */
+  write_status_again();
   loop();
 }
