@@ -33,9 +33,9 @@ static struct {
   unsigned long dropped_size, dropped_sender;
   char const *phase;               /* "stopping", "reloading", or 0 */
 } sd;  /* zero, in .bss: its pages are ours only once written */
-/* The last STATUS=, apart from sd: a service that never says one never
-   makes these pages its supervisor's. */
-static char sd_status[DATAGRAM_MAX + 1];
+/* The last STATUS=, on the heap from the first one: a service that never
+   says one never makes these 4 KiB its supervisor's. */
+static char *sd_status;
 
 void sdnotify_init(void)
 {
@@ -146,7 +146,8 @@ static void write_status(void)
 {
   int fd = open(SVPATH_NOTIFY_STATUS_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
-  if (dprintf(fd, "%s%s%s\n", sd.phase ? sd.phase : "", sd.phase && sd_status[0] ? ": " : "", sd_status) < 0 || close(fd) < 0) {
+  char const *status = sd_status ? sd_status : "";
+  if (dprintf(fd, "%s%s%s\n", sd.phase ? sd.phase : "", sd.phase && status[0] ? ": " : "", status) < 0 || close(fd) < 0) {
     unlink(SVPATH_NOTIFY_STATUS_NEW);
     return;
   }
@@ -207,7 +208,8 @@ bool sdnotify_read(pid_t run, pid_t *main_pid)
       if (next) *next++ = 0;
       if (!strcmp(line, "READY=1")) ready = true;
       else if (!strncmp(line, "STATUS=", 7)) {
-        snprintf(sd_status, sizeof sd_status, "%s", line + 7);
+        if (!sd_status) sd_status = malloc(DATAGRAM_MAX + 1);
+        if (sd_status) snprintf(sd_status, DATAGRAM_MAX + 1, "%s", line + 7);
         changed = true;
       } else if (!strcmp(line, "STOPPING=1")) { sd.phase = "stopping"; changed = true; }
       else if (!strcmp(line, "RELOADING=1")) { sd.phase = "reloading"; changed = true; }
@@ -223,7 +225,7 @@ bool sdnotify_read(pid_t run, pid_t *main_pid)
 
 void sdnotify_reset(void)
 {
-  sd_status[0] = 0;
+  if (sd_status) sd_status[0] = 0;
   sd.phase = 0;
   unlink(SVPATH_NOTIFY_STATUS);
 }
