@@ -15,6 +15,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include "procstat.h"
 #include "supervise-notify.h"
 #include "svdir.h"
 #include "svpaths.h"
@@ -49,8 +50,9 @@ static void open_socket(void)
   int on = 1, fd;
   size_t len;
   /* A cwd that does not fit sun_path is too long: ERANGE says so. */
-  if (!getcwd(cwd, sizeof cwd) && errno != ERANGE) return;
-  len = errno == ERANGE ? sizeof addr.sun_path + 1 : strlen(cwd) + sizeof "/" SVPATH_NOTIFY;
+  if (getcwd(cwd, sizeof cwd)) len = strlen(cwd) + sizeof "/" SVPATH_NOTIFY;
+  else if (errno == ERANGE) len = sizeof addr.sun_path + 1;
+  else return;
   if (len > sizeof addr.sun_path) {
     if (!sd.path_warned) strerr_warnw("ignoring ./", SVDIR_NOTIFY_SOCKET, ": the absolute path of ", SVPATH_NOTIFY, " is too long for a socket's name (108 bytes): no NOTIFY_SOCKET");
     sd.path_warned = true;
@@ -102,28 +104,31 @@ int sdnotify_fd(void)
   return sd.fd;
 }
 
-/* Is pid the run, or below it (or below us: an orphan of the run, as
-   we are a subreaper)? Parents from /proc, a bounded walk. A
-   sender already gone by the time its datagram is read (sd_notify from a
-   short-lived helper, the common case) cannot be placed: it is taken when
-   it had our uid, the only one that reaches supervise/ (mode 0700) besides
-   root. */
-static bool from_service(pid_t pid, uid_t uid, pid_t run)
+/* Is pid the run, or below it? Or below us (we are a subreaper): an
+   orphan of the run, when it started after the run did (one left by an
+   earlier run does not speak for this one). Parents from /proc, a
+   bounded walk. A sender already gone by the time its datagram is read
+   (sd_notify from a short-lived helper, the common case) cannot be
+   placed: it is taken when it had our uid, the only one that reaches
+   supervise/ (mode 0700) besides root. */
+static bool from_service(pid_t pid, uid_t uid, pid_t run, uint64_t run_start)
 {
-  char first[64];
-  snprintf(first, sizeof first, "/proc/%d", (int)pid);
-  if (access(first, F_OK) < 0) return errno == ENOENT && uid == geteuid();
+  pid_t const sender = pid;
   for (unsigned int depth = 0; depth < DESCENT_MAX && pid > 1; depth++) {
-    char path[64], buf[512], *p;
+    char path[PROCSTAT_PATH_MAX], buf[512], *p;
     ssize_t len;
     int fd, ppid;
-    if (pid == run || pid == getpid()) return true;
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    uint64_t start;
+    if (pid == run) return true;
+    if (pid == getpid())
+      return !run_start || (procstat_start_time(sender, &start) == 0 && start >= run_start);
+    procstat_path(path, pid, "/stat");
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    len = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (len <= 0) return false;
+    len = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0) close(fd);
+    /* The sender gone, or going (its /proc entry fails ESRCH, or reads
+       empty, while it exits): see above. */
+    if (len <= 0) return !depth && (!len || errno == ENOENT || errno == ESRCH) && uid == geteuid();
     buf[len] = 0;
     p = strrchr(buf, ')');
     if (!p || sscanf(p + 2, "%*c %d", &ppid) != 1) return false;
@@ -156,9 +161,8 @@ static void write_status(void)
 
 /* MAINPID=N: honoured only for a live process below the run, so that no
    service makes its supervisor watch (and signal) a stranger. */
-static void main_pid_said(char const *text, pid_t run, pid_t *main_pid)
+static void main_pid_said(char const *text, pid_t run, uint64_t run_start, pid_t *main_pid)
 {
-  char path[64];
   pid_t pid;
   size_t len = pid0_scan(text, &pid);
   if (len && !text[len] && pid == run) return;
@@ -166,18 +170,18 @@ static void main_pid_said(char const *text, pid_t run, pid_t *main_pid)
     strerr_warnw("notify socket: ignoring MAINPID=", text, ": not a process of the service");
     return;
   }
-  snprintf(path, sizeof path, "/proc/%d", (int)pid);
-  if (access(path, F_OK) < 0 || !from_service(pid, (uid_t)-1, run)) {
+  /* uid -1: a process gone is no MAINPID. */
+  if (!from_service(pid, (uid_t)-1, run, run_start)) {
     strerr_warnw("notify socket: ignoring MAINPID=", text, ": not a process of the service");
     return;
   }
   *main_pid = pid;
 }
 
-bool sdnotify_read(pid_t run, pid_t *main_pid)
+bool sdnotify_read(pid_t run, uint64_t run_start, bool all, pid_t *main_pid)
 {
   bool ready = false, changed = false;
-  for (unsigned int i = 0; i < READS_PER_WAKEUP; i++) {
+  for (unsigned int i = 0; all || i < READS_PER_WAKEUP; i++) {
     char data[DATAGRAM_MAX + 1];
     union { struct cmsghdr align; char bytes[CMSG_SPACE(sizeof(struct ucred))]; } control;
     struct iovec iov = { data, sizeof data - 1 };
@@ -198,7 +202,7 @@ bool sdnotify_read(pid_t run, pid_t *main_pid)
       count_drop(&sd.dropped_size, "over 4 KiB");
       continue;
     }
-    if (!cred || !run || !from_service(cred->pid, cred->uid, run)) {
+    if (!cred || !run || !from_service(cred->pid, cred->uid, run, run_start)) {
       count_drop(&sd.dropped_sender, "not from the service");
       continue;
     }
@@ -213,7 +217,7 @@ bool sdnotify_read(pid_t run, pid_t *main_pid)
         changed = true;
       } else if (!strcmp(line, "STOPPING=1")) { sd.phase = "stopping"; changed = true; }
       else if (!strcmp(line, "RELOADING=1")) { sd.phase = "reloading"; changed = true; }
-      else if (!strncmp(line, "MAINPID=", 8)) main_pid_said(line + 8, run, main_pid);
+      else if (!strncmp(line, "MAINPID=", 8)) main_pid_said(line + 8, run, run_start, main_pid);
       /* Anything else (WATCHDOG=, FDSTORE=, ...) is not acted on. */
     }
     /* READY=1 after RELOADING=1 ends the reload. */

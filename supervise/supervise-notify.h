@@ -8,6 +8,7 @@
 #define VIGIL_SUPERVISE_NOTIFY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Before a start of ./run: when the dir has notify-socket, the socket
@@ -24,11 +25,13 @@ int sdnotify_fd(void);
 /* Before anything else: no socket yet. */
 void sdnotify_init(void);
 
-/* Reads what is queued (a bounded number per call). RUN is the run's
-   pid (0 when none runs): returns true when it, or a descendant, said
-   READY=1. *MAIN_PID is set to what MAINPID= last named, when that is
-   a live descendant of RUN other than RUN itself; else left alone. */
-bool sdnotify_read(pid_t run, pid_t *main_pid);
+/* Reads what is queued (a bounded number per call; with ALL, until
+   nothing is). RUN is the run's pid (0 when none runs), RUN_START its
+   start time (clock ticks since boot; 0: unknown): returns true when it,
+   or a descendant, said READY=1. *MAIN_PID is set to what MAINPID= last
+   named, when that is a live descendant of RUN other than RUN itself;
+   else left alone. */
+bool sdnotify_read(pid_t run, uint64_t run_start, bool all, pid_t *main_pid);
 
 /* A new run: what the last one said is forgotten. */
 void sdnotify_reset(void);

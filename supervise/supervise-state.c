@@ -394,10 +394,13 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
     case EVENT_ADOPT:
       /* The status the previous supervisor left (changed, ready) stays true. */
       state->want = event->initial_want;
-      /* A oneshot left up: its ./up is done, not run again. */
-      if (event->oneshot) {
+      /* A oneshot left up (no pid): its ./up is done, not run again. A
+         oneshot's ./up still running (a pid) is adopted as any run, and
+         known as ./up: its exit, whose status we cannot know, is "up
+         failed" (svc -u runs it again), never a finish and a restart. */
+      state->oneshot = event->oneshot;
+      if (event->oneshot && !event->pid) {
         state->phase = PHASE_ONESHOT_UP;
-        state->oneshot = true;
         state->ready = true;
         break;
       }

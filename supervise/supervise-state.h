@@ -74,7 +74,8 @@ struct supervise_event {
   bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
   bool paused;           /* EVENT_ADOPT: the run was left stopped by svc -p */
   bool oneshot;          /* EVENT_SPAWNED: what started is a oneshot's ./up;
-                            EVENT_ADOPT: a oneshot left up (pid 0) */
+                            EVENT_ADOPT: a oneshot's, left up (pid 0) or
+                            with its ./up running (pid) */
 };
 
 /* The clock as the caller read it: monotonic for deadlines, wall for status. */

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <skalibs/djbunix.h>
@@ -311,20 +312,24 @@ static void dispatch(struct supervise_event const *first)
   }
 }
 
-static void handle_sdnotify(void);
+static void handle_sdnotify(bool all);
 
 static void reap_children(void)
 {
-  int wstat;
-  pid_t pid;
-  while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
+  for (;;) {
+    siginfo_t info = { .si_pid = 0 };
+    int wstat;
+    pid_t pid;
+    /* Looked at before it is reaped: while the run is a zombie, what it
+       said is still placed as its (its sender's /proc names it), and all
+       of it is heard before its exit: a forking daemon's MAINPID= makes
+       this the exit of its launcher, not of the service. */
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || !info.si_pid) return;
+    pid = info.si_pid;
+    if (pid == g.state.pid && g.state.phase == PHASE_RUNNING && sdnotify_fd() >= 0) handle_sdnotify(true);
+    if (waitpid(pid, &wstat, WNOHANG) != pid) return;
     struct supervise_event event = { .wait_status = wstat };
     if (pid == g.state.pid && g.state.phase == PHASE_RUNNING) {
-      /* What the run said before it exited is heard first: a forking
-         daemon's MAINPID= makes this the exit of its launcher, not of
-         the service. */
-      if (sdnotify_fd() >= 0) handle_sdnotify();
-      if (pid != g.state.pid) continue;
       close_notify();
       /* A MAINPID that became our child: its status is known, its pidfd done with. */
       if (g.pidfd >= 0) {
@@ -420,11 +425,11 @@ static void watch_main_pid(pid_t pid)
   write_status();
 }
 
-static void handle_sdnotify(void)
+static void handle_sdnotify(bool all)
 {
-  pid_t run = g.state.phase == PHASE_RUNNING ? g.state.pid : 0;
+  bool running = g.state.phase == PHASE_RUNNING;
   pid_t main_pid = 0;
-  bool ready = sdnotify_read(run, &main_pid);
+  bool ready = sdnotify_read(running ? g.state.pid : 0, running ? g.state.status.pid_start_time : 0, all, &main_pid);
   if (main_pid && g.state.phase == PHASE_RUNNING && main_pid != g.state.pid) watch_main_pid(main_pid);
   if (ready) {
     struct supervise_event event = { .type = EVENT_READY };
@@ -488,7 +493,7 @@ static void loop(void)
     if (slot[FD_GATE] >= 0 && gate_fd() == wanted[FD_GATE] && fds[slot[FD_GATE]].revents & IOPAUSE_READ)
       handle_gate();
     if (slot[FD_SDNOTIFY] >= 0 && fds[slot[FD_SDNOTIFY]].revents & IOPAUSE_READ)
-      handle_sdnotify();
+      handle_sdnotify(false);
   }
 }
 
@@ -565,19 +570,30 @@ static enum supervise_want want_of(enum svstatus_want want)
   return WANT_UP;
 }
 
+/* A status written since the machine booted: one on a disk that kept it
+   across a reboot (a live dir not on a tmpfs) speaks of processes gone. */
+static bool status_of_this_boot(struct svstatus const *status)
+{
+  struct timespec since_boot;
+  struct svtime now;
+  if (clock_gettime(CLOCK_BOOTTIME, &since_boot) < 0) return true;
+  svtime_now(&now);
+  /* A second of slack for the two clocks read apart. */
+  return status->changed.sec + (uint64_t)since_boot.tv_sec + 1 >= now.sec;
+}
+
 /* A run left by a previous supervisor (killed -9, say, or handed over)
    is still running: take it over rather than start a second copy. Its
    identity is the pid and the pid's start time recorded in the status:
    the pidfd is opened first, so the pid checked is the one we keep. */
 static int try_adopt(struct svstatus const *previous)
 {
-  struct supervise_event event = { .type = EVENT_ADOPT };
+  struct supervise_event event = { .type = EVENT_ADOPT, .oneshot = is_oneshot() };
   uint64_t start_time;
-  if (previous->state != SVSTATUS_RUN) return 0;
+  if (previous->state != SVSTATUS_RUN || !status_of_this_boot(previous)) return 0;
   /* A oneshot up has no process: what is kept is that ./up succeeded. */
-  if (!previous->pid && previous->live && previous->ready && is_oneshot()) {
+  if (!previous->pid && previous->live && previous->ready && event.oneshot) {
     g.state.status = *previous;
-    event.oneshot = true;
     event.initial_want = want_of(previous->want);
     dispatch(&event);
     return 1;

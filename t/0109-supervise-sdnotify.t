@@ -103,8 +103,12 @@ main2=$(cat forker-main)
 wait_until 30 eval 'svstat sv/forker | grep -q "up (pid $main2)"'; ok "the new MAINPID is shown" [ $? = 0 ]
 kill -TERM "$main2"
 wait_until 30 eval '[ "$(file_lines forker-runs)" = 3 ]'; ok "a MAINPID dying by itself restarts the service too" [ $? = 0 ]
+# The third launcher has named its daemon before it is taken down.
+wait_until 30 eval '[ "$(cat forker-main)" != "$main2" ]'
+main3=$(cat forker-main)
+wait_until 30 eval 'svstat sv/forker | grep -q "up (pid $main3)"'
 ok "svc -d: the MAINPID goes, and the service is down" eval 'svc -d sv/forker && wait_until 30 is_down sv/forker'
-ok "the daemon was signalled, none left" eval '! test -e /proc/$(cat forker-main)'
+ok "the daemon was signalled, none left" eval '! test -e /proc/$main3'
 
 ok "a liar: ready" svwait -R -t 30000 sv/liar
 for what in "the supervisor" "the scanner" "a word" "a process gone"; do

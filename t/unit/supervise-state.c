@@ -1205,6 +1205,18 @@ static void test_oneshot(void)
   command(&h, 'd');
   one_action(&h, ACTION_SPAWN_FINISH, 0, "oneshot adopted, 'd': its ./down runs");
 
+  /* Its ./up still running when the supervisor before was killed: adopted
+     as ./up; its exit status is unknown, so "up failed", no finish, no
+     second ./up. */
+  setup(&h);
+  step(&h, &(struct supervise_event){ .type = EVENT_ADOPT, .oneshot = true, .pid = RUN_PID, .initial_want = WANT_UP });
+  is_int(h.state.phase, PHASE_RUNNING, "oneshot's ./up adopted: running");
+  ok(h.state.oneshot, "oneshot's ./up adopted: known as ./up");
+  step(&h, &(struct supervise_event){ .type = EVENT_RUN_EXITED, .exit_unknown = true });
+  no_actions(&h, "adopted ./up exits: no finish, no second ./up");
+  is_int(h.state.phase, PHASE_DOWN, "adopted ./up exits: down");
+  is_int(h.state.status.reason, SVSTATUS_REASON_UP_FAILED, "adopted ./up exits: up failed (its status is unknown)");
+
   /* ./up fails: down and failed, no retry until svc -u. */
   setup(&h);
   boot(&h, WANT_UP);
