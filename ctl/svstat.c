@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,7 +91,7 @@ static void put_notify_status(int dirfd)
   put(text);
 }
 
-/* supervise/waiting: the needs a held run waits for. */
+/* supervise/waiting: the needs a held run waits for, one a line. */
 static void put_waiting(int dirfd)
 {
   char text[1024];
@@ -99,7 +100,12 @@ static void put_waiting(int dirfd)
     return;
   }
   put(", waiting for ");
-  put(text);
+  for (char *name = text, *next; name; name = next) {
+    next = strchr(name, '\n');
+    if (next) *next++ = 0;
+    put(name);
+    if (next) put(", ");
+  }
 }
 
 /* supervise/cycle: a needs cycle through the service, whose edges are ignored. */

@@ -36,7 +36,8 @@ static struct {
   bool cycle_shown;           /* supervise/cycle written by us, not removed since */
   bool not_dir_said;
   bool poll_said;             /* held with no inotify: said once, this hold */
-  int inotify_errno;          /* why there is none */
+  int inotify_errno;          /* why there is none, or a watch failed */
+  bool watch_failed;          /* a watch could not be had: the wait polls */
 } gate;  /* zero, in .bss: no page of it is ours until it is written */
 
 /* The paths fit a small buffer (the scanner passes a name), else go to
@@ -214,13 +215,19 @@ out:
   free(first); free(edge); free(stack); free(cursor); free(mark); free(ignored);
 }
 
+/* A watch that cannot be had for want of room (fs.inotify.max_user_watches)
+   makes the wait a poll; a dir that is not there is no failure (the live
+   dir's watch sees it come). */
 static void watch(char const *name, char const *sub)
 {
   char path[sizeof "/proc/self/fd//" + 3 * sizeof(int) + NAME_MAX + sizeof SVPATH_SUPERVISE + 1];
   if (gate.livefd < 0) return;
   snprintf(path, sizeof path, "/proc/self/fd/%d%s%s%s%s", gate.livefd, name ? "/" : "", name ? name : "",
            sub ? "/" : "", sub ? sub : "");
-  inotify_add_watch(gate.inotify_fd, path, DIR_EVENTS);
+  if (inotify_add_watch(gate.inotify_fd, path, DIR_EVENTS) < 0 && (errno == ENOSPC || errno == ENOMEM)) {
+    gate.watch_failed = true;
+    gate.inotify_errno = errno;
+  }
 }
 
 /* Armed before the states are read, so that a change after the reading
@@ -233,7 +240,10 @@ static void arm(struct names const *needs)
     gate.inotify_errno = errno;
     return;
   }
-  inotify_add_watch(gate.inotify_fd, SVDIR_NEEDS, DIR_EVENTS);
+  if (inotify_add_watch(gate.inotify_fd, SVDIR_NEEDS, DIR_EVENTS) < 0 && (errno == ENOSPC || errno == ENOMEM)) {
+    gate.watch_failed = true;
+    gate.inotify_errno = errno;
+  }
   watch(0, 0);
   for (unsigned int i = 0; i < needs->count; i++) {
     watch(needs->list[i], 0);
@@ -296,10 +306,10 @@ static bool waits_lead_back(struct names const *needs, bool const *drop)
     if (!strcmp(name, gate.self)) { back = true; break; }
     watch(name, SVPATH_SUPERVISE);
     if (!read_waiting(name, text, sizeof text)) continue;
-    for (char *item = strtok(text, ","); item; item = strtok(0, ",")) {
-      while (*item == ' ') item++;
+    for (char *item = strtok(text, "\n"); item; item = strtok(0, "\n")) {
       if (!strcmp(item, "...")) { back = true; goto out; }
-      if (*item && !walked(&walk, item) && !names_add(&walk, item, strlen(item))) { back = true; goto out; }
+      if (walked(&walk, item)) continue;
+      if (!names_add(&walk, item, strlen(item))) { back = true; goto out; }
     }
   }
 out:
@@ -307,11 +317,21 @@ out:
   return back;
 }
 
+/* TEXT: the names, one a line (a name may hold a comma, never a
+   newline), as supervise/waiting keeps them for svstat and the walk
+   above; said on one line, with commas. */
 static void say_waiting(char const *text)
 {
+  char line[WAITING_TEXT_MAX * 2];
+  size_t len = 0;
   if (!strcmp(text, gate.said)) return;
   memcpy(gate.said, text, strlen(text) + 1);
-  strerr_warnw("waiting for ", text);
+  for (char const *c = text; *c && len + 3 < sizeof line; c++) {
+    if (*c != '\n') line[len++] = *c;
+    else { line[len++] = ','; line[len++] = ' '; }
+  }
+  line[len] = 0;
+  strerr_warnw("waiting for ", line);
   write_line(SVPATH_WAITING_NEW, SVPATH_WAITING, text);
 }
 
@@ -363,16 +383,16 @@ int gate_check(void)
     for (unsigned int i = 0; i < needs.count; i++) {
       if (drop[i]) continue;
       if (len + strlen(needs.list[i]) + sizeof ", , ..." >= sizeof text) {
-        snprintf(text + len, sizeof text - len, ", ...");
+        snprintf(text + len, sizeof text - len, "\n...");
         break;
       }
-      len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", len ? ", " : "", needs.list[i]);
+      len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", len ? "\n" : "", needs.list[i]);
     }
     say_waiting(text);
     /* Out of inotify instances (fs.inotify.max_user_instances, 128 on
        Debian, counts every waiting supervisor): the loop looks again
        every GATE_POLL_MS while the wait lasts. */
-    if (gate.inotify_fd < 0 && !gate.poll_said) {
+    if ((gate.inotify_fd < 0 || gate.watch_failed) && !gate.poll_said) {
       errno = gate.inotify_errno;
       strerr_warnwusys("watch the needs (looking again every 250 ms while waiting)");
       gate.poll_said = true;
@@ -402,7 +422,7 @@ void gate_release(void)
   gate.inotify_fd = -1;
   if (gate.said[0]) unlink(SVPATH_WAITING);
   gate.said[0] = 0;
-  gate.entries_said = gate.cycle_said = gate.poll_said = false;
+  gate.entries_said = gate.cycle_said = gate.poll_said = gate.watch_failed = false;
 }
 
 bool gate_polled(void)

@@ -54,6 +54,8 @@ static struct {
   char written[SVSTATUS_SIZE];  /* what supervise/status holds now */
   bool status_warned;
   enum svstatus_reason warned_reason;
+  bool poll_armed;         /* held with no inotify: next_poll is set */
+  tain next_poll;
 } g;  /* zero, in .bss; the fds that start at -1 are set in setup */
 
 /* Events an action reports back (a spawn: its pid or its failure). One
@@ -466,11 +468,15 @@ static void loop(void)
     }
     bool polling = g.state.phase == PHASE_HELD && gate_polled();
     if (!supervise_deadline(&g.state, &deadline)) deadline = tain_infinite;
-    if (polling) {
-      tain poll;
-      tain_now_g();
-      deadline_after_ms(&poll, &STAMP, GATE_POLL_MS);
-      if (tain_less(&poll, &deadline)) deadline = poll;
+    /* A fixed next look, not one pushed back by every other wakeup. */
+    if (!polling) g.poll_armed = false;
+    else {
+      if (!g.poll_armed) {
+        tain_now_g();
+        deadline_after_ms(&g.next_poll, &STAMP, GATE_POLL_MS);
+        g.poll_armed = true;
+      }
+      if (tain_less(&g.next_poll, &deadline)) deadline = g.next_poll;
     }
     r = iopause_g(fds, nfds, &deadline);
     if (r < 0) {
@@ -480,20 +486,23 @@ static void loop(void)
     if (r == 0) {
       struct supervise_event event = { .type = EVENT_TIMER };
       dispatch(&event);
-      if (polling) handle_gate();
-      continue;
+    } else {
+      /* Each handler may close fds: check each still is what we polled. */
+      if (fds[slot[FD_SELFPIPE]].revents & IOPAUSE_READ) handle_signals();
+      if (fds[slot[FD_CONTROL]].revents & IOPAUSE_READ) handle_control();
+      if (slot[FD_NOTIFY] >= 0 && g.notify_fd == wanted[FD_NOTIFY] && fds[slot[FD_NOTIFY]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
+        handle_notify();
+      if (slot[FD_PIDFD] >= 0 && g.pidfd == wanted[FD_PIDFD] && fds[slot[FD_PIDFD]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
+        handle_adopted_exit();
+      if (slot[FD_GATE] >= 0 && gate_fd() == wanted[FD_GATE] && fds[slot[FD_GATE]].revents & IOPAUSE_READ)
+        handle_gate();
+      if (slot[FD_SDNOTIFY] >= 0 && fds[slot[FD_SDNOTIFY]].revents & IOPAUSE_READ)
+        handle_sdnotify(false);
     }
-    /* Each handler may close fds: check each still is what we polled. */
-    if (fds[slot[FD_SELFPIPE]].revents & IOPAUSE_READ) handle_signals();
-    if (fds[slot[FD_CONTROL]].revents & IOPAUSE_READ) handle_control();
-    if (slot[FD_NOTIFY] >= 0 && g.notify_fd == wanted[FD_NOTIFY] && fds[slot[FD_NOTIFY]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
-      handle_notify();
-    if (slot[FD_PIDFD] >= 0 && g.pidfd == wanted[FD_PIDFD] && fds[slot[FD_PIDFD]].revents & (IOPAUSE_READ | IOPAUSE_EXCEPT))
-      handle_adopted_exit();
-    if (slot[FD_GATE] >= 0 && gate_fd() == wanted[FD_GATE] && fds[slot[FD_GATE]].revents & IOPAUSE_READ)
+    if (polling && g.poll_armed && !tain_less(&STAMP, &g.next_poll)) {
+      g.poll_armed = false;
       handle_gate();
-    if (slot[FD_SDNOTIFY] >= 0 && fds[slot[FD_SDNOTIFY]].revents & IOPAUSE_READ)
-      handle_sdnotify(false);
+    }
   }
 }
 
@@ -551,6 +560,9 @@ static void setup(char const *dir)
   set_prog(dir);
   if (svpath_make_supervise(AT_FDCWD) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);
   take_lock();
+  /* A cycle the supervisor before us showed may be mended: looked for
+     again at the first wait. */
+  unlink(SVPATH_CYCLE);
   make_fifo(SVPATH_OK);
   make_fifo(SVPATH_CONTROL);
   g.control_fd = open_fifo(SVPATH_CONTROL, O_RDONLY);
