@@ -51,7 +51,8 @@ is "$(tr '\n' ' ' < mount.log)" "up down up " "./up ran again"
 
 # --- its supervisor killed: the next one takes it as up, ./up not run again ---
 sup=$(ps -o pid= -o args= --ppid "$scanner" | awk '$NF == "mount" { print $1 }')
-kill -KILL "$sup"
+ok "its supervisor is found again" [ -n "$sup" ]
+kill -KILL "${sup:-0}"
 wait_until 30 eval 'new=$(ps -o pid= -o args= --ppid "$scanner" | awk "\$NF == \"mount\" { print \$1 }"); [ -n "$new" ] && [ "$new" != "$sup" ] && svok sv/mount'
 ok "a new supervisor serves it" [ $? = 0 ]
 like "$(svstat sv/mount)" "up \(oneshot\)" "it says up (oneshot) at once, not ./up running"
