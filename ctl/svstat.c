@@ -17,6 +17,7 @@
 #include "svdir.h"
 #include "svpaths.h"
 #include "svstatus.h"
+#include "svtext.h"
 
 #define USAGE "svstat DIR..."
 
@@ -66,27 +67,11 @@ static char const *reason_text(enum svstatus_reason reason)
   return 0;
 }
 
-/* One line a supervisor left in PATH for us, without its newline, in
-   TEXT; false when there is none. */
-static bool read_line(int dirfd, char const *path, char *text, size_t size)
-{
-  ssize_t len = -1;
-  int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    len = read(fd, text, size - 1);
-    close(fd);
-  }
-  while (len > 0 && text[len - 1] == '\n') len--;
-  if (len <= 0) return false;
-  text[len] = 0;
-  return true;
-}
-
 /* supervise/notify-status: what the service said through sd_notify. */
 static void put_notify_status(int dirfd)
 {
   char text[4200];
-  if (!read_line(dirfd, SVPATH_NOTIFY_STATUS, text, sizeof text)) return;
+  if (!svtext_read(dirfd, SVPATH_NOTIFY_STATUS, text, sizeof text)) return;
   put(", status: ");
   put(text);
 }
@@ -95,7 +80,7 @@ static void put_notify_status(int dirfd)
 static void put_waiting(int dirfd)
 {
   char text[1024];
-  if (!read_line(dirfd, SVPATH_WAITING, text, sizeof text)) {
+  if (!svtext_read(dirfd, SVPATH_WAITING, text, sizeof text)) {
     put(", waiting for its needs");
     return;
   }
@@ -112,7 +97,7 @@ static void put_waiting(int dirfd)
 static void put_cycle(int dirfd)
 {
   char text[1024];
-  if (!read_line(dirfd, SVPATH_CYCLE, text, sizeof text)) return;
+  if (!svtext_read(dirfd, SVPATH_CYCLE, text, sizeof text)) return;
   put(", needs cycle: ");
   put(text);
   put(" (ignored)");

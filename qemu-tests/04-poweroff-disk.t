@@ -5,14 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 boot_test persist poweroff
 img=$T/data.img
-features=$(dumpe2fs -h "$img" 2>/dev/null | sed -n 's/^Filesystem features: *//p')
-ok "dumpe2fs -h reads the disk" [ -n "$features" ]
-case " $features " in
-  *" needs_recovery "*) fail "the journal needs no recovery (unmounted cleanly)"; diag "features: $features" ;;
-  *) pass "the journal needs no recovery (unmounted cleanly)" ;;
-esac
-ok "e2fsck -fn finds no error" sh -c "e2fsck -fn '$img' >'$T/fsck' 2>&1"
-[ -s "$T/fsck" ] && [ "$tap_failed" -gt 0 ] && sed 's/^/# /' "$T/fsck" >&2
+check_disk_clean "$img"
 n=$(guest_value 'persist written')
 written=$(debugfs -R 'cat /persist' "$img" 2>/dev/null)
 ok "the guest noted its last line before poweroff" [ -n "$n" ]

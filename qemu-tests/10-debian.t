@@ -14,14 +14,7 @@ ok "the console shows a login prompt (the getty on ttyS0)" seen '^debian-vigil l
 ok "the console shows no core service failing" eval '! seen "^(root-rw|mount-all|tmpfiles|hostname|sysctl|random-seed|udev-trigger|networking): .*(fail|unable|could not)"'
 
 img=$T/data.img
-features=$(dumpe2fs -h "$img" 2>/dev/null | sed -n 's/^Filesystem features: *//p')
-ok "dumpe2fs -h reads the disk" [ -n "$features" ]
-case " $features " in
-  *" needs_recovery "*) fail "the journal needs no recovery (unmounted cleanly)"; diag "features: $features" ;;
-  *) pass "the journal needs no recovery (unmounted cleanly)" ;;
-esac
-ok "e2fsck -fn finds no error" sh -c "e2fsck -fn '$img' >'$T/fsck' 2>&1"
-[ -s "$T/fsck" ] && [ "$tap_failed" -gt 0 ] && sed 's/^/# /' "$T/fsck" >&2
+check_disk_clean "$img"
 ok "the guest's syslog line is on the disk" sh -c "debugfs -R 'cat /var/log/syslog' '$img' 2>/dev/null | grep -q 'written by the boot test'"
 
 init=$(ktime 'Run /usr/bin/vigil-init as init process')

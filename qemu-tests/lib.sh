@@ -155,6 +155,22 @@ boot_test() {
   judge_end "$end"
 }
 
+# check_disk_clean IMG: three tests on an ext4 disk image QEMU has let go
+# of: dumpe2fs reads it, its journal needs no recovery (it was unmounted
+# cleanly), e2fsck -fn finds no error (its output shown when one failed).
+check_disk_clean() {
+  local img=$1 features
+  features=$(dumpe2fs -h "$img" 2>/dev/null | sed -n 's/^Filesystem features: *//p')
+  ok "dumpe2fs -h reads the disk" [ -n "$features" ]
+  case " $features " in
+    *" needs_recovery "*) fail "the journal needs no recovery (unmounted cleanly)"; diag "features: $features" ;;
+    *) pass "the journal needs no recovery (unmounted cleanly)" ;;
+  esac
+  ok "e2fsck -fn finds no error" sh -c "e2fsck -fn '$img' >'$T/fsck' 2>&1"
+  [ -s "$T/fsck" ] && [ "$tap_failed" -gt 0 ] && sed 's/^/# /' "$T/fsck" >&2
+  return 0
+}
+
 # done_testing: the plan, and the console as diagnostics when a test failed.
 done_testing() {
   echo "1..$tap_count"

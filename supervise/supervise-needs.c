@@ -20,6 +20,7 @@
 #include "svdir.h"
 #include "svpaths.h"
 #include "svstatus.h"
+#include "svtext.h"
 
 /* What supervise/waiting and the message show; the count says the rest. */
 #define WAITING_TEXT_MAX 1024
@@ -102,18 +103,6 @@ static enum needs_state need_state(char const *name)
   return state;
 }
 
-/* For svstat: TEXT and a newline in PATH, replaced whole (NEW, then renamed). */
-static void write_line(char const *new, char const *path, char const *text)
-{
-  int fd = open(new, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return;
-  if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0 || close(fd) < 0) {
-    unlink(new);
-    return;
-  }
-  rename(new, path);
-}
-
 struct cycle_context {
   struct names const *services;
   int self;
@@ -134,7 +123,7 @@ static void say_cycle(void *context, unsigned int const *members, unsigned int c
     len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", k ? " -> " : "", name);
   }
   strerr_warnw("needs cycle: ", text, ": its needs are ignored");
-  write_line(SVPATH_CYCLE_NEW, SVPATH_CYCLE, text);
+  svtext_write(SVPATH_CYCLE_NEW, SVPATH_CYCLE, text);
   gate.cycle_said = gate.cycle_shown = true;
 }
 
@@ -260,18 +249,9 @@ static void arm(struct names const *needs)
 static bool read_waiting(char const *name, char *text, size_t size)
 {
   char path[NAME_MAX + sizeof "/" SVPATH_WAITING];
-  ssize_t len = -1;
-  int fd;
   if (strlen(name) > NAME_MAX) return false;
   snprintf(path, sizeof path, "%s/%s", name, SVPATH_WAITING);
-  fd = openat(gate.livefd, path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  len = read(fd, text, size - 1);
-  close(fd);
-  while (len > 0 && text[len - 1] == '\n') len--;
-  if (len <= 0) return false;
-  text[len] = 0;
-  return true;
+  return svtext_read(gate.livefd, path, text, size);
 }
 
 static bool walked(struct names const *walk, char const *name)
@@ -332,7 +312,7 @@ static void say_waiting(char const *text)
   }
   line[len] = 0;
   strerr_warnw("waiting for ", line);
-  write_line(SVPATH_WAITING_NEW, SVPATH_WAITING, text);
+  svtext_write(SVPATH_WAITING_NEW, SVPATH_WAITING, text);
 }
 
 int gate_check(void)

@@ -19,6 +19,7 @@
 #include "supervise-notify.h"
 #include "svdir.h"
 #include "svpaths.h"
+#include "svtext.h"
 
 /* systemd's own bound on a notification is about this; more is not one. */
 #define DATAGRAM_MAX 4096
@@ -149,14 +150,10 @@ static void count_drop(unsigned long *count, char const *why)
 
 static void write_status(void)
 {
-  int fd = open(SVPATH_NOTIFY_STATUS_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return;
+  char text[sizeof "reloading: " + DATAGRAM_MAX];
   char const *status = sd_status ? sd_status : "";
-  if (dprintf(fd, "%s%s%s\n", sd.phase ? sd.phase : "", sd.phase && status[0] ? ": " : "", status) < 0 || close(fd) < 0) {
-    unlink(SVPATH_NOTIFY_STATUS_NEW);
-    return;
-  }
-  rename(SVPATH_NOTIFY_STATUS_NEW, SVPATH_NOTIFY_STATUS);
+  snprintf(text, sizeof text, "%s%s%s", sd.phase ? sd.phase : "", sd.phase && status[0] ? ": " : "", status);
+  svtext_write(SVPATH_NOTIFY_STATUS_NEW, SVPATH_NOTIFY_STATUS, text);
 }
 
 /* MAINPID=N: honoured only for a live process below the run, so that no
