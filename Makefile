@@ -143,7 +143,7 @@ static_UNITS := $($(static)_UNITS)
 static_HELPERS := $($(static)_HELPERS)
 ALL := $(static_BINS) $(if $(filter musl,$(LIBC)),execline)
 
-.PHONY: all check check-plain check-asan install clean deps test-deps bench bench-container container-image execline
+.PHONY: all check check-plain check-asan install clean deps test-deps fuzz fuzz-deps bench bench-container container-image execline
 .SECONDARY:
 
 all: $(ALL)
@@ -190,10 +190,44 @@ install: all
 # The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
 check: check-plain check-asan check-boot
 
-check-plain: all $(static_UNITS) $(static_HELPERS) test-deps
+check-plain: all $(static_UNITS) $(static_HELPERS) test-deps $(FUZZ_BINS)
 	VIGIL_BIN=$(CURDIR)/$(static_DIR)/bin VIGIL_UNIT=$(CURDIR)/$(static_DIR)/unit \
-	VIGIL_HELPERS=$(CURDIR)/$(static_DIR)/helpers \
+	VIGIL_HELPERS=$(CURDIR)/$(static_DIR)/helpers VIGIL_FUZZ=$(CURDIR)/$(FUZZ_DIR) \
 	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers prove -j2 t/
+
+# libFuzzer harnesses (t/fuzz/NAME.c) for the parsers of outside input,
+# clang with ASan+UBSan, against the system's skalibs (glibc). make check
+# runs each for 5 s (t/0008-fuzz.t); make fuzz for FUZZ_S seconds (60),
+# from the seeds in t/fuzz/corpus/NAME, keeping what it finds under
+# build/fuzz/corpus/NAME and a crash's input as build/fuzz/crash-*.
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_NAMES := $(basename $(notdir $(wildcard t/fuzz/*.c)))
+FUZZ_BINS := $(addprefix $(FUZZ_DIR)/bin/,$(FUZZ_NAMES))
+FUZZ_S ?= 60
+# What each harness links beside lib/: the parser under test outside lib/.
+fuzz_supervise-state_SRC := supervise/supervise-state.c
+fuzz_sdnotify_SRC := supervise/supervise-notify.c
+fuzz_log-select_SRC := log/select.c
+
+fuzz-deps:
+	@sh .ci/deps fuzz
+
+$(FUZZ_DIR)/obj/%.o: %.c $(LIB_HDR) | fuzz-deps test-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) -c -o $@ $<
+
+$(FUZZ_DIR)/libvigil.a: $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+.SECONDEXPANSION:
+$(FUZZ_DIR)/bin/%: t/fuzz/%.c $$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$$(fuzz_$$*_SRC)) $(FUZZ_DIR)/libvigil.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -fsanitize=fuzzer $(WARN) -o $@ $^ -lskarnet
+
+fuzz: $(FUZZ_BINS)
+	sh t/fuzz/run $(FUZZ_DIR)/bin $(FUZZ_S) $(FUZZ_DIR)
 
 check-asan: $(asan_BINS) $(asan_UNITS) $(asan_HELPERS) test-deps
 	VIGIL_BIN=$(CURDIR)/$(asan_DIR)/bin VIGIL_UNIT=$(CURDIR)/$(asan_DIR)/unit \

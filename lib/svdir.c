@@ -1,5 +1,6 @@
 /* Reading the small configuration files of a service dir. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,7 +60,8 @@ enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signa
   enum svdir_read_result r = read_value(dirfd, file, text, sizeof text);
   if (r != SVDIR_READ) return r;
   used = sig0_scan(text, signal);
-  if (!used || text[used] || *signal <= 0) {
+  /* sig0_scan takes any number: one past the last signal is none. */
+  if (!used || text[used] || *signal <= 0 || *signal >= NSIG) {
     errno = EINVAL;
     return SVDIR_INVALID;
   }

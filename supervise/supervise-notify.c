@@ -175,6 +175,23 @@ static void main_pid_said(char const *text, pid_t run, uint64_t run_start, pid_t
   *main_pid = pid;
 }
 
+enum sdnotify_key sdnotify_key(char const *line, char const **value)
+{
+  static struct { char const *prefix; enum sdnotify_key key; } const keys[] = {
+    { "READY=1", SDNOTIFY_READY }, { "STOPPING=1", SDNOTIFY_STOPPING }, { "RELOADING=1", SDNOTIFY_RELOADING },
+    { "STATUS=", SDNOTIFY_STATUS }, { "MAINPID=", SDNOTIFY_MAINPID },
+  };
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    size_t len = strlen(keys[i].prefix);
+    bool whole = keys[i].prefix[len - 1] != '=';
+    if (strncmp(line, keys[i].prefix, len) || (whole && line[len])) continue;
+    *value = line + len;
+    return keys[i].key;
+  }
+  *value = line;
+  return SDNOTIFY_OTHER;
+}
+
 bool sdnotify_read(pid_t run, uint64_t run_start, bool all, pid_t *main_pid)
 {
   bool ready = false, changed = false;
@@ -205,17 +222,22 @@ bool sdnotify_read(pid_t run, uint64_t run_start, bool all, pid_t *main_pid)
     }
     data[len] = 0;
     for (char *line = data, *next; line && *line; line = next) {
+      char const *value;
       next = strchr(line, '\n');
       if (next) *next++ = 0;
-      if (!strcmp(line, "READY=1")) ready = true;
-      else if (!strncmp(line, "STATUS=", 7)) {
-        if (!sd_status) sd_status = malloc(DATAGRAM_MAX + 1);
-        if (sd_status) snprintf(sd_status, DATAGRAM_MAX + 1, "%s", line + 7);
-        changed = true;
-      } else if (!strcmp(line, "STOPPING=1")) { sd.phase = "stopping"; changed = true; }
-      else if (!strcmp(line, "RELOADING=1")) { sd.phase = "reloading"; changed = true; }
-      else if (!strncmp(line, "MAINPID=", 8)) main_pid_said(line + 8, run, run_start, main_pid);
-      /* Anything else (WATCHDOG=, FDSTORE=, ...) is not acted on. */
+      switch (sdnotify_key(line, &value)) {
+        case SDNOTIFY_READY: ready = true; break;
+        case SDNOTIFY_STATUS:
+          if (!sd_status) sd_status = malloc(DATAGRAM_MAX + 1);
+          if (sd_status) snprintf(sd_status, DATAGRAM_MAX + 1, "%s", value);
+          changed = true;
+          break;
+        case SDNOTIFY_STOPPING: sd.phase = "stopping"; changed = true; break;
+        case SDNOTIFY_RELOADING: sd.phase = "reloading"; changed = true; break;
+        case SDNOTIFY_MAINPID: main_pid_said(value, run, run_start, main_pid); break;
+        /* Anything else (WATCHDOG=, FDSTORE=, ...) is not acted on. */
+        case SDNOTIFY_OTHER: break;
+      }
     }
     /* READY=1 after RELOADING=1 ends the reload. */
     if (ready && sd.phase && !strcmp(sd.phase, "reloading")) { sd.phase = 0; changed = true; }

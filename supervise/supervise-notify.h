@@ -25,6 +25,11 @@ int sdnotify_fd(void);
 /* Before anything else: no socket yet. */
 void sdnotify_init(void);
 
+/* One line of a datagram: which of the keys acted on it is, and in
+   *VALUE what follows its '=' (the whole line for another key). Pure. */
+enum sdnotify_key { SDNOTIFY_READY, SDNOTIFY_STATUS, SDNOTIFY_STOPPING, SDNOTIFY_RELOADING, SDNOTIFY_MAINPID, SDNOTIFY_OTHER };
+enum sdnotify_key sdnotify_key(char const *line, char const **value);
+
 /* Reads what is queued (a bounded number per call; with ALL, until
    nothing is). RUN is the run's pid (0 when none runs), RUN_START its
    start time (clock ticks since boot; 0: unknown): returns true when it,

@@ -133,6 +133,8 @@ static void test_signal(void)
   };
   static char const *const invalid[] = {
     "", "\n", "garbage\n", "0\n", "0", "SIG\n", "TERMINATE\n", "15x\n", "-15\n", "TERM KILL\n",
+    /* No such signal: found by t/fuzz/svdir-files (kill(2) would refuse it at every svc -d). */
+    "444", "65\n", "4294967311\n",
   };
   int signal;
 

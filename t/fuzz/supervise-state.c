@@ -1,0 +1,85 @@
+/* Fuzz: the supervisor's state machine driven as vigil-supervise drives
+   it: control bytes (any of 256), time passing, the run's and finish's
+   exits, readiness, a MAINPID, a TERM, each chosen by the input, and the
+   spawns the machine asks for answered as the supervisor would. It must
+   never call an event impossible (supervise_step false: exit 101 in the
+   supervisor) nor ask for more actions than it may. */
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <skalibs/tai.h>
+
+#include "supervise-state.h"
+#include "svcontrol.h"
+
+#define FAKE_PID 4242
+
+static struct supervise_clock clock_now;
+
+static void step(struct supervise_state *state, struct supervise_event const *event, int depth)
+{
+  struct supervise_actions out = { .count = 0 };
+  if (!supervise_step(state, event, &clock_now, &out) || out.overflow) abort();
+  for (unsigned int i = 0; i < out.count; i++) {
+    struct supervise_event next = { .type = EVENT_TIMER };
+    /* Answered at once, as the supervisor's queue does. */
+    switch (out.list[i].type) {
+      case ACTION_SPAWN_RUN: next.type = EVENT_SPAWNED; next.pid = FAKE_PID; break;
+      case ACTION_SPAWN_FINISH: next.type = EVENT_NO_FINISH; break;
+      case ACTION_SIGNAL_RUN:
+      case ACTION_SIGNAL_FINISH:
+      case ACTION_EXIT: continue;
+    }
+    if (depth < 8) step(state, &next, depth + 1);
+  }
+}
+
+int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
+{
+  struct supervise_state state;
+  struct supervise_config config = { .down_signal = SIGTERM, .timeout_kill_ms = data && size ? data[0] * 10u : 0,
+                                     .timeout_finish_ms = 5000 };
+  struct supervise_event boot = { .type = EVENT_BOOT, .initial_want = size > 1 && data[1] & 1 ? WANT_DOWN : WANT_UP };
+  tain_addsec(&clock_now.monotonic, &tain_zero, 1000);
+  clock_now.wall.sec = 1700000000;
+  clock_now.wall.nsec = 0;
+  supervise_init(&state, &config);
+  step(&state, &boot, 0);
+  for (size_t i = 2; i + 1 < size; i += 2) {
+    uint8_t what = data[i], arg = data[i + 1];
+    struct supervise_event event = { .type = EVENT_TIMER };
+    tain delta;
+    switch (what % 7) {
+      case 0: event.type = EVENT_COMMAND; event.command = svcontrol_lookup(arg); break;
+      case 1:
+        tain_from_millisecs(&delta, arg * 40);
+        tain_add(&clock_now.monotonic, &clock_now.monotonic, &delta);
+        clock_now.wall.sec += arg / 25;
+        break;
+      case 2:
+        if (state.phase != PHASE_RUNNING) continue;
+        event.type = EVENT_RUN_EXITED;
+        event.wait_status = arg & 1 ? (arg >> 1) & 0x7f : (arg << 8) & 0xff00;
+        event.exit_unknown = arg == 255;
+        break;
+      case 3:
+        if (state.phase != PHASE_FINISHING) continue;
+        event.type = EVENT_FINISH_EXITED;
+        event.wait_status = (arg << 8) & 0xff00;
+        break;
+      case 4: event.type = EVENT_READY; break;
+      case 5: event.type = EVENT_MAIN_PID; event.pid = FAKE_PID + arg; break;
+      case 6: event.type = EVENT_TERMINATE; break;
+    }
+    /* A finish spawn is answered above; here it may also have started. */
+    if (state.phase == PHASE_FINISH_STARTING) {
+      struct supervise_event started = { .type = EVENT_FINISH_SPAWNED, .pid = FAKE_PID + 1 };
+      step(&state, &started, 0);
+    }
+    if (state.phase == PHASE_STARTING || state.phase == PHASE_FINISH_STARTING) continue;
+    step(&state, &event, 0);
+  }
+  return 0;
+}
