@@ -187,14 +187,6 @@ install: all
 	mkdir -p $(DESTDIR)$(SYSCONFDIR)/vigil/core
 	cp -R rootfs/core/. $(DESTDIR)$(SYSCONFDIR)/vigil/core/
 
-# The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
-check: check-plain check-asan check-boot
-
-check-plain: all $(static_UNITS) $(static_HELPERS) test-deps $(FUZZ_BINS)
-	VIGIL_BIN=$(CURDIR)/$(static_DIR)/bin VIGIL_UNIT=$(CURDIR)/$(static_DIR)/unit \
-	VIGIL_HELPERS=$(CURDIR)/$(static_DIR)/helpers VIGIL_FUZZ=$(CURDIR)/$(FUZZ_DIR) \
-	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers prove -j2 t/
-
 # libFuzzer harnesses (t/fuzz/NAME.c) for the parsers of outside input,
 # clang with ASan+UBSan, against the system's skalibs (glibc). make check
 # runs each for 5 s (t/0008-fuzz.t); make fuzz for FUZZ_S seconds (60),
@@ -210,6 +202,14 @@ FUZZ_S ?= 60
 fuzz_supervise-state_SRC := supervise/supervise-state.c
 fuzz_sdnotify_SRC := supervise/supervise-notify.c
 fuzz_log-select_SRC := log/select.c
+
+# The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
+check: check-plain check-asan check-boot
+
+check-plain: all $(static_UNITS) $(static_HELPERS) test-deps $(FUZZ_BINS)
+	VIGIL_BIN=$(CURDIR)/$(static_DIR)/bin VIGIL_UNIT=$(CURDIR)/$(static_DIR)/unit \
+	VIGIL_HELPERS=$(CURDIR)/$(static_DIR)/helpers VIGIL_FUZZ=$(CURDIR)/$(FUZZ_DIR) \
+	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers prove -j2 t/
 
 fuzz-deps:
 	@sh .ci/deps fuzz
