@@ -207,16 +207,20 @@ out:
 /* A watch that cannot be had for want of room (fs.inotify.max_user_watches)
    makes the wait a poll; a dir that is not there is no failure (the live
    dir's watch sees it come). */
+static void add_watch(char const *path)
+{
+  if (inotify_add_watch(gate.inotify_fd, path, DIR_EVENTS) >= 0 || (errno != ENOSPC && errno != ENOMEM)) return;
+  gate.watch_failed = true;
+  gate.inotify_errno = errno;
+}
+
 static void watch(char const *name, char const *sub)
 {
   char path[sizeof "/proc/self/fd//" + 3 * sizeof(int) + NAME_MAX + sizeof SVPATH_SUPERVISE + 1];
   if (gate.livefd < 0) return;
   snprintf(path, sizeof path, "/proc/self/fd/%d%s%s%s%s", gate.livefd, name ? "/" : "", name ? name : "",
            sub ? "/" : "", sub ? sub : "");
-  if (inotify_add_watch(gate.inotify_fd, path, DIR_EVENTS) < 0 && (errno == ENOSPC || errno == ENOMEM)) {
-    gate.watch_failed = true;
-    gate.inotify_errno = errno;
-  }
+  add_watch(path);
 }
 
 /* Armed before the states are read, so that a change after the reading
@@ -229,10 +233,7 @@ static void arm(struct names const *needs)
     gate.inotify_errno = errno;
     return;
   }
-  if (inotify_add_watch(gate.inotify_fd, SVDIR_NEEDS, DIR_EVENTS) < 0 && (errno == ENOSPC || errno == ENOMEM)) {
-    gate.watch_failed = true;
-    gate.inotify_errno = errno;
-  }
+  add_watch(SVDIR_NEEDS);
   watch(0, 0);
   for (unsigned int i = 0; i < needs->count; i++) {
     watch(needs->list[i], 0);

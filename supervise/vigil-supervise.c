@@ -583,7 +583,10 @@ static enum supervise_want want_of(enum svstatus_want want)
 }
 
 /* A status written since the machine booted: one on a disk that kept it
-   across a reboot (a live dir not on a tmpfs) speaks of processes gone. */
+   across a reboot (a live dir not on a tmpfs) speaks of processes gone.
+   Only a oneshot up needs it (no process to check); a run is checked by
+   its pid's start time, which a clock set forward (no RTC, then NTP)
+   cannot fool. */
 static bool status_of_this_boot(struct svstatus const *status)
 {
   struct timespec since_boot;
@@ -602,9 +605,9 @@ static int try_adopt(struct svstatus const *previous)
 {
   struct supervise_event event = { .type = EVENT_ADOPT, .oneshot = is_oneshot() };
   uint64_t start_time;
-  if (previous->state != SVSTATUS_RUN || !status_of_this_boot(previous)) return 0;
+  if (previous->state != SVSTATUS_RUN) return 0;
   /* A oneshot up has no process: what is kept is that ./up succeeded. */
-  if (!previous->pid && previous->live && previous->ready && event.oneshot) {
+  if (!previous->pid && previous->live && previous->ready && event.oneshot && status_of_this_boot(previous)) {
     g.state.status = *previous;
     event.initial_want = want_of(previous->want);
     dispatch(&event);
