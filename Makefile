@@ -38,7 +38,7 @@ PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/
             ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown
 vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c supervise/supervise-notify.c
 vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
-vigil-log_SRC := log/logdir.c log/select.c
+vigil-log_SRC := log/logdir.c log/select.c log/frame.c
 # What the unit tests (t/unit/*.c) link beside libvigil.a.
 UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c
 # Names of vigil-shutdown that `make install` links to it.
@@ -202,6 +202,7 @@ FUZZ_S ?= 60
 fuzz_supervise-state_SRC := supervise/supervise-state.c
 fuzz_sdnotify_SRC := supervise/supervise-notify.c
 fuzz_log-select_SRC := log/select.c
+fuzz_log-frame_SRC := log/frame.c
 
 # The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
 check: check-plain check-asan check-boot

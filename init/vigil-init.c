@@ -18,6 +18,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include "bootargs.h"
 #include "exitcode.h"
 #include "findprog.h"
 #include "pidns.h"
@@ -34,8 +35,6 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define RESCUE_SHELL "/bin/sh"
 /* The kernel's own bound on the command line is 2048 bytes on x86; room to spare. */
-#define CMDLINE_MAX 4096
-#define CMDLINE_MAX_TEXT "4095"
 /* A rescue shell that exits at once (a broken rescue program) must not make
    PID 1 loop; three rounds leave an admin room to fix and retry. */
 #define BOOT_ATTEMPTS_MAX 3
@@ -351,18 +350,6 @@ static void hold_signals(void)
   sigprocmask(SIG_BLOCK, &held, 0);
 }
 
-/* vigil.timeout=SECONDS: the scanner's global stop deadline. */
-static void cmdline_timeout(char const *value)
-{
-  unsigned int seconds;
-  size_t len = uint_scan(value, &seconds);
-  if (!len || value[len] || seconds > UINT_MAX / 1000) {
-    strerr_warnw("ignoring vigil.timeout=", value, ": not a number of seconds");
-    return;
-  }
-  boot.kill_deadline_ms[uint_fmt(boot.kill_deadline_ms, seconds * 1000)] = 0;
-}
-
 /* vigil.role=machine|container (or $VIGIL_ROLE): what PID 1 is, when its
    pid namespace does not say it right (a VM test in a namespace, say). */
 static void set_role(char const *value)
@@ -376,17 +363,11 @@ static void set_role(char const *value)
   else strerr_warnw("ignoring the role ", value, ": neither machine nor container");
 }
 
-static void cmdline_word(char const *word)
-{
-  if (!strcmp(word, "vigil.rescue") || !strcmp(word, "single") || !strcmp(word, "emergency")) boot.rescue_asked = 1;
-  else if (!strncmp(word, "vigil.timeout=", sizeof "vigil.timeout=" - 1)) cmdline_timeout(word + sizeof "vigil.timeout=" - 1);
-  else if (!strncmp(word, "vigil.role=", sizeof "vigil.role=" - 1)) set_role(word + sizeof "vigil.role=" - 1);
-}
-
 /* The kernel command line, read once. Missing: no knob, no failure. */
 static void read_cmdline(void)
 {
-  char line[CMDLINE_MAX];
+  char line[BOOTARGS_MAX];
+  struct bootargs args;
   ssize_t len = 0;
   int fd = open(boot.cmdline, O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
@@ -395,13 +376,13 @@ static void read_cmdline(void)
     boot.cmdline_read = 1;
   }
   if (len < 0) len = 0;
-  /* Longer than any kernel's bound: keep the whole words, say so. */
-  if ((size_t)len == sizeof line - 1) {
-    while (len && !strchr(" \t\n", line[len - 1])) len--;
-    strerr_warnw("the kernel command line is longer than ", CMDLINE_MAX_TEXT, " bytes: its last word and what follows are ignored");
-  }
-  line[len] = 0;
-  for (char *word = strtok(line, " \t\n"); word; word = strtok(0, " \t\n")) cmdline_word(word);
+  bootargs_parse(line, (size_t)len, &args);
+  if (args.truncated)
+    strerr_warnw("the kernel command line is longer than ", BOOTARGS_MAX_TEXT, " bytes: its last word and what follows are ignored");
+  if (args.rescue) boot.rescue_asked = 1;
+  if (args.bad_timeout) strerr_warnw("ignoring vigil.timeout=", args.bad_timeout, ": not a number of seconds");
+  if (args.has_timeout) boot.kill_deadline_ms[uint_fmt(boot.kill_deadline_ms, args.timeout_ms)] = 0;
+  if (args.role) set_role(args.role);
 }
 
 /* vigil-populate RCDIR LIVEDIR, as a child, waited for. */

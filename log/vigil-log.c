@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "svtime.h"
 #include "logdir.h"
+#include "frame.h"
 #include "select.h"
 
 #define USAGE "vigil-log [ -t | -T ] [ -p PREFIX ] [ -s BYTES ] [ -n COUNT ] [ -l MAX ] [ -i REGEX | -x REGEX ]... [ -r PROCESSOR ] LOGDIR"
@@ -103,26 +104,19 @@ static void make_header(void)
    when the log cannot take more. Returns 0, or -1 when stuck. */
 static int frame(bool all)
 {
-  while (g.input_start < g.input_end) {
-    char const *start = g.input + g.input_start;
-    size_t available = g.input_end - g.input_start;
-    /* One byte past the longest line: a line of exactly line_max bytes
-       ends with its own newline, not with an empty line after it. */
-    size_t scan = available < g.line_max + 1 ? available : g.line_max + 1;
-    char const *newline = memchr(start, '\n', scan);
-    size_t content = newline ? (size_t)(newline - start) : (available > g.line_max ? g.line_max : available);
-    if (!newline && available <= g.line_max && !all) break;  /* wait for the rest */
-    if (!select_keeps(&g.select, g.input + g.input_start, content)) {
-      g.input_start += content + (newline ? 1 : 0);
-      continue;
+  struct frame_piece piece;
+  while (g.input_start < g.input_end
+         && frame_next(g.input + g.input_start, g.input_end - g.input_start, g.line_max, all, &piece)) {
+    char *start = g.input + g.input_start;
+    if (select_keeps(&g.select, start, piece.content)) {
+      if (logdir_make_room(&g.log, g.header_len + piece.content + 1) < 0) return -1;
+      logdir_append(&g.log, g.header, g.header_len);
+      /* The line and its newline in one copy; a piece of a longer line, or
+         a last line without one, gets its own. */
+      logdir_append(&g.log, start, piece.consumed);
+      if (!piece.newline) logdir_append(&g.log, "\n", 1);
     }
-    if (logdir_make_room(&g.log, g.header_len + content + 1) < 0) return -1;
-    logdir_append(&g.log, g.header, g.header_len);
-    /* The line and its newline in one copy; a piece of a longer line, or
-       a last line without one, gets its own. */
-    logdir_append(&g.log, start, content + (newline ? 1 : 0));
-    if (!newline) logdir_append(&g.log, "\n", 1);
-    g.input_start += content + (newline ? 1 : 0);
+    g.input_start += piece.consumed;
   }
   if (g.input_start == g.input_end) g.input_start = g.input_end = 0;
   return 0;
