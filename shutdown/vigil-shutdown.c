@@ -555,13 +555,14 @@ static void __attribute__((noreturn)) parse_final(int argc, char const *const *a
   enum mode mode;
   int i = 2;
   int bad = 0;
+  /* Whatever its arguments: started by hand, it touches nothing. */
+  if (getpid() != 1) strerr_dief(VIGIL_EXIT_USAGE, "--final runs only as PID 1");
   if (i + 1 < argc && !strcmp(argv[i], "-g")) {
     bad = !uint0_scan(argv[i + 1], &grace_ms);
     i += 2;
   }
   bad = bad || argc != i + 1 || !mode_by_name(argv[i], &mode);
   if (!bad) final_stage(mode, grace_ms);
-  if (getpid() != 1) usage();
   /* PID 1 must not exit on its arguments: the kernel would panic. */
   strerr_warnw("bad arguments to --final: halting");
   final_stage(MODE_HALT, FINAL_GRACE_MS);
