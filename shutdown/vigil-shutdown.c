@@ -268,7 +268,7 @@ static char const *children_left(char out[UINT_FMT])
 static int name_process(char const *when, char const *entry, int print)
 {
   char path[PROCSTAT_PATH_MAX];
-  char stat[1024];
+  char line[1024];
   char state[2] = { 0, 0 };
   char *comm, *end, *field;
   unsigned int flags = 0;
@@ -276,11 +276,11 @@ static int name_process(char const *when, char const *entry, int print)
   ssize_t len;
   if (!pid0_scan(entry, &pid) || pid <= 1) return 0;
   procstat_path(path, pid, "/stat");
-  len = openreadnclose(path, stat, sizeof stat - 1);
+  len = openreadnclose(path, line, sizeof line - 1);
   if (len <= 0) return 0;
-  stat[len] = 0;
-  comm = strchr(stat, '(');
-  end = strrchr(stat, ')');
+  line[len] = 0;
+  comm = strchr(line, '(');
+  end = strrchr(line, ')');
   if (!comm || !end || end < comm || end[1] != ' ' || !end[2]) return 0;
   state[0] = end[2];
   /* Field 9, the sixth after the state. */
@@ -464,10 +464,10 @@ static void unmount_all(char const *root)
     if (errno == EINVAL || errno == ENOENT) continue;  /* went with another already */
     busy = errno;
     if (!mount(0, points[count], 0, MS_REMOUNT | MS_RDONLY, 0)) {
-      if (named) step_line("still busy (", strerror(busy), "), remounted read-only: ", points[count]);
+      if (named) step_line("not unmounted (", strerror(busy), "), remounted read-only: ", points[count]);
       readonly++;
     } else {
-      if (named) step_line("still busy (", strerror(busy), "), and not remounted read-only (", strerror(errno), "): ", points[count]);
+      if (named) step_line("not unmounted (", strerror(busy), "), nor remounted read-only (", strerror(errno), "): ", points[count]);
       failed++;
     }
   }

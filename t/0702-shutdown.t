@@ -145,7 +145,7 @@ EOF2
     spid=$(cat "$T/survivor.pid" 2>/dev/null)
     like "$out" "vigil-shutdown: [0-9.]+s: left after SIGKILL: ${spid:-none} \\(sleep\\) state D" "survivor: named after SIGKILL, pid and name, in D state"
     like "$out" "left after SIGTERM: ${spid:-none} \\(sleep\\) state" "survivor: named after the grace time too"
-    like "$out" "still busy \\([^)]*\\), remounted read-only: $T/sroot/data\$" "survivor: the busy mount named by its path"
+    like "$out" "not unmounted \\([^)]*\\), remounted read-only: $T/sroot/data\$" "survivor: the busy mount named by its path"
     is "$(grep -c 'left after SIGKILL: ' "$T/stuck.out")" 1 "survivor: nothing else named (no kernel thread, not PID 1)"
     # The hard deadline, from the stage's own stamps: reboot(2) at most the
     # grace (200 ms) + the wait after SIGKILL (5 s) + the bounded sync (15 s)
