@@ -31,3 +31,8 @@ int vigil_pidfd_send_signal(int pidfd, int sig)
 {
   return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, (siginfo_t *)0, 0U);
 }
+
+long vigil_getdents64(int fd, void *buf, unsigned long len)
+{
+  return syscall(SYS_getdents64, fd, buf, len);
+}

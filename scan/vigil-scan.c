@@ -197,6 +197,10 @@ static enum scan_role detect_role(void)
    says: any other role exits when it stops, and the kernel panics. */
 static enum scan_role settle_role(enum scan_role asked)
 {
+  /* The machine's stop runs rc.shutdown and ends in vigil-shutdown
+     --final: started by hand on a live system, it is a mistake. */
+  if (asked == ROLE_MACHINE && getpid() != 1)
+    strerr_dief(VIGIL_EXIT_USAGE, "not PID 1: -r machine is the system's init (run it as PID 1 of a PID namespace to test it)");
   if (asked == ROLE_MACHINE || getpid() != 1 || pidns_kind() != PIDNS_INITIAL) return asked;
   strerr_warnw("ignoring -r ", asked == ROLE_CONTAINER ? "container" : "daemon", ": PID 1 of the machine is a machine");
   return ROLE_MACHINE;

@@ -24,6 +24,7 @@
 #include "svpaths.h"
 #include "linux-syscall.h"
 #include "pidns.h"
+#include "procstat.h"
 
 #define USAGE "vigil-shutdown [ -f ] halt|poweroff|reboot | vigil-shutdown --final [ -g GRACE_MS ] MODE | halt|poweroff|reboot [ -f ] | shutdown [ -f ] -h|-p|-r [ now | +MIN ]"
 
@@ -40,6 +41,12 @@
 #define FINAL_SYNC_MS 15000
 /* The highest signal number of Linux. */
 #define KERNEL_NSIG 64
+/* Processes and busy mounts named one by one, at most: the console must
+   not scroll for minutes past a fork bomb's leftovers. */
+#define REPORT_MAX 32
+/* /proc/PID/stat's flags (field 9) of a kernel thread (PF_KTHREAD in
+   linux/sched.h): never ours to kill, never named. */
+#define PROC_FLAG_KTHREAD 0x00200000U
 
 char const *PROG = "vigil-shutdown";
 
@@ -255,6 +262,70 @@ static char const *children_left(char out[UINT_FMT])
   return out;
 }
 
+/* One line for the process named by a /proc entry, unless it is us, a
+   kernel thread or a zombie: "left after SIGKILL: PID (COMM) state D".
+   Returns 1 when it was a process of ours to name. */
+static int name_process(char const *when, char const *entry, int print)
+{
+  char path[PROCSTAT_PATH_MAX];
+  char line[1024];
+  char state[2] = { 0, 0 };
+  char *comm, *end, *field;
+  unsigned int flags = 0;
+  pid_t pid;
+  ssize_t len;
+  if (!pid0_scan(entry, &pid) || pid <= 1) return 0;
+  procstat_path(path, pid, "/stat");
+  len = openreadnclose(path, line, sizeof line - 1);
+  if (len <= 0) return 0;
+  line[len] = 0;
+  comm = strchr(line, '(');
+  end = strrchr(line, ')');
+  if (!comm || !end || end < comm || end[1] != ' ' || !end[2]) return 0;
+  state[0] = end[2];
+  /* Field 9, the sixth after the state. */
+  field = end + 2;
+  for (int i = 0; i < 6 && field; i++) field = strchr(field + 1, ' ');
+  if (field) uint_scan(field + 1, &flags);
+  if (flags & PROC_FLAG_KTHREAD || state[0] == 'Z' || state[0] == 'X') return 0;
+  if (!print) return 1;
+  *end = 0;
+  /* A command name is the process's to choose: no control bytes on the console. */
+  for (char *c = ++comm; *c; c++) if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+  step_line(when, entry, " (", comm, ") state ", state);
+  return 1;
+}
+
+/* Every process still there (kernel threads and zombies aside), read from
+   /proc with no allocation: PID 1's memory is what it is by now. */
+static void name_processes(char const *when)
+{
+  char entries[4096];
+  unsigned int named = 0, more = 0;
+  long len;
+  int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    step_line("unable to open /proc to name what is left: ", strerror(errno));
+    return;
+  }
+  while ((len = vigil_getdents64(fd, entries, sizeof entries)) > 0) {
+    for (long at = 0; at < len;) {
+      struct vigil_dirent64 const *entry = (struct vigil_dirent64 const *)(entries + at);
+      at += entry->d_reclen;
+      if (name_process(when, entry->d_name, named < REPORT_MAX)) {
+        if (named < REPORT_MAX) named++;
+        else more++;
+      }
+    }
+  }
+  close(fd);
+  if (more) {
+    char count[UINT_FMT];
+    count[uint_fmt(count, more)] = 0;
+    step_line(when, count, " more not named");
+  }
+}
+
 /* Returns 1 when no process but us is left. */
 static int kill_everything(unsigned int grace_ms)
 {
@@ -266,12 +337,14 @@ static int kill_everything(unsigned int grace_ms)
     return 1;
   }
   step_line("SIGTERM: ", children_left(count), " processes left after the grace time: SIGKILL");
+  name_processes("left after SIGTERM: ");
   kill_all(SIGKILL);
   if (wait_gone(-1, FINAL_KILL_WAIT_MS)) {
     step_line("SIGKILL: every process is gone");
     return 1;
   }
   step_line("SIGKILL: ", children_left(count), " processes still left (stuck in the kernel?)");
+  name_processes("left after SIGKILL: ");
   return 0;
 }
 
@@ -379,12 +452,24 @@ static void unmount_all(char const *root)
     if (point && under_root(point, root, rootlen)) points[count++] = point;
     line = newline ? newline + 1 : line + strlen(line);
   }
-  /* Last mounted first: children before their parents. */
+  /* Last mounted first: children before their parents. Each busy mount
+     is named (what a process left behind holds), up to REPORT_MAX. */
   while (count--) {
-    if (!umount2(points[count], 0)) gone++;
-    else if (errno == EINVAL || errno == ENOENT) continue;  /* went with another already */
-    else if (!mount(0, points[count], 0, MS_REMOUNT | MS_RDONLY, 0)) readonly++;
-    else failed++;
+    int busy;
+    int named = readonly + failed < REPORT_MAX;
+    if (!umount2(points[count], 0)) {
+      gone++;
+      continue;
+    }
+    if (errno == EINVAL || errno == ENOENT) continue;  /* went with another already */
+    busy = errno;
+    if (!mount(0, points[count], 0, MS_REMOUNT | MS_RDONLY, 0)) {
+      if (named) step_line("not unmounted (", strerror(busy), "), remounted read-only: ", points[count]);
+      readonly++;
+    } else {
+      if (named) step_line("not unmounted (", strerror(busy), "), nor remounted read-only (", strerror(errno), "): ", points[count]);
+      failed++;
+    }
   }
   free(points);
   stralloc_free(&info);
@@ -470,13 +555,14 @@ static void __attribute__((noreturn)) parse_final(int argc, char const *const *a
   enum mode mode;
   int i = 2;
   int bad = 0;
+  /* Whatever its arguments: started by hand, it touches nothing. */
+  if (getpid() != 1) strerr_dief(VIGIL_EXIT_USAGE, "--final runs only as PID 1");
   if (i + 1 < argc && !strcmp(argv[i], "-g")) {
     bad = !uint0_scan(argv[i + 1], &grace_ms);
     i += 2;
   }
   bad = bad || argc != i + 1 || !mode_by_name(argv[i], &mode);
   if (!bad) final_stage(mode, grace_ms);
-  if (getpid() != 1) usage();
   /* PID 1 must not exit on its arguments: the kernel would panic. */
   strerr_warnw("bad arguments to --final: halting");
   final_stage(MODE_HALT, FINAL_GRACE_MS);

@@ -83,6 +83,7 @@ final poweroff 500; code=$?
 is "$code" 130 "--final poweroff: the namespace's init dies of SIGINT (128+2)"
 out=$(cat "$T/final.out")
 like "$out" "SIGTERM: 1 processes left after the grace time: SIGKILL" "--final: the process ignoring SIGTERM is left after the grace"
+like "$out" "left after SIGTERM: [0-9]+ \\(sleep\\) state [RS]" "--final: the process ignoring SIGTERM is named, pid and name"
 like "$out" "SIGKILL: every process is gone" "--final: SIGKILL ends it"
 like "$out" "unmount: 1 unmounted, 0 busy and remounted read-only, 0 failed" "--final: the file it held is closed before the unmount"
 like "$out" "remounted $T/root read-only" "--final: the root is remounted read-only"
@@ -122,7 +123,7 @@ if [ -c /dev/fuse ] && grep -qw fuse /proc/filesystems; then
 #!/bin/sh
 R=$T/sroot; export R
 mkdir -p \$R && mount -t tmpfs tmpfs \$R && mkdir \$R/data && mount -t tmpfs tmpfs \$R/data || exit 7
-sh -c 'cd \$R/data && exec 3< "$T/fuse/f" && exec sleep 1000' &
+sh -c 'echo \$\$ > "$T/survivor.pid" && cd \$R/data && exec 3< "$T/fuse/f" && exec sleep 1000' &
 i=0; while [ ! -e "$T/marks/opened" ] && [ \$i -lt 1000 ]; do sleep 0.01; i=\$((i+1)); done
 VIGIL_FINAL_ROOT=\$R exec "$VIGIL_BIN/vigil-shutdown" --final -g 200 poweroff
 EOF2
@@ -139,6 +140,21 @@ EOF2
     like "$out" "unmounting all the same" "survivor: the unmount goes on all the same"
     like "$out" "unmount: 0 unmounted, 1 busy and remounted read-only, 0 failed" "survivor: its busy mount is remounted read-only"
     like "$out" "remounted $T/sroot read-only" "survivor: the root is remounted read-only"
+    # What was still busy, named: the survivor by its pid (in the
+    # namespace) and name, and the mount it holds by its path.
+    spid=$(cat "$T/survivor.pid" 2>/dev/null)
+    like "$out" "vigil-shutdown: [0-9.]+s: left after SIGKILL: ${spid:-none} \\(sleep\\) state D" "survivor: named after SIGKILL, pid and name, in D state"
+    like "$out" "left after SIGTERM: ${spid:-none} \\(sleep\\) state" "survivor: named after the grace time too"
+    like "$out" "not unmounted \\([^)]*\\), remounted read-only: $T/sroot/data\$" "survivor: the busy mount named by its path"
+    is "$(grep -c 'left after SIGKILL: ' "$T/stuck.out")" 1 "survivor: nothing else named (no kernel thread, not PID 1)"
+    # The hard deadline, from the stage's own stamps: reboot(2) at most the
+    # grace (200 ms) + the wait after SIGKILL (5 s) + the bounded sync (15 s)
+    # after it began, with 2 s for the unmounts and a loaded machine.
+    # stamp ERE: the milliseconds of the first step line matching ERE.
+    stamp() { grep -E "^vigil-shutdown: [0-9.]+s: $1" "$T/stuck.out" | head -n 1 | awk '{ sub(/s:$/, "", $2); printf "%d\n", $2 * 1000 + 0.5 }'; }
+    within() { [ -n "$1" ] && [ "$1" -le "$2" ]; }
+    ok "survivor: SIGKILL's wait ended at its deadline ($(stamp 'SIGKILL: 1 processes') ms <= 200 + 5000 + 2000)" within "$(stamp 'SIGKILL: 1 processes')" 7200
+    ok "survivor: reboot(2) within the hard deadline ($(stamp 'poweroff$') ms <= 200 + 5000 + 15000 + 2000)" within "$(stamp 'poweroff$')" 22200
     kill -TERM "$fuse"
     reap "$stuck" 30; is "$?" 130 "survivor: freed, the namespace's init dies of SIGINT"
   else
