@@ -465,13 +465,14 @@ static int add_log(struct walker *w, int dstfd, struct svinstall_request const *
 
 /* ---- build, compare, rename ---- */
 
-/* The source may be a symlink (/etc/rc/NAME to a dir elsewhere): followed
-   only when it is ours or its dir owner's, never a stranger's planted in
-   a dir others may write to (lib/trust.h). Returns 0 when it may be
-   followed (or cannot be judged: the open then says why). */
+/* The source, a dir or a symlink to one (/etc/rc/NAME to a dir
+   elsewhere), is gone into only when it is ours or its dir owner's, never
+   a stranger's planted in a dir others may add to (lib/trust.h): root
+   would install what it leads to, and run its ./run. Returns 0 when it
+   may be (or cannot be judged: the open then says why). */
 static int source_trusted(struct walker *w, char const *source)
 {
-  static char reason[sizeof "a symlink of uid , neither ours nor its dir's owner: not followed" + UID_FMT];
+  static char reason[sizeof "it belongs to uid , neither ours nor its dir's owner: not followed" + UID_FMT];
   char parent[PATH_MAX], uid[UID_FMT];
   char const *slash = strrchr(source, '/'), *name = slash ? slash + 1 : source;
   size_t len = slash ? (size_t)(slash - source) : 0;
@@ -485,11 +486,11 @@ static int source_trusted(struct walker *w, char const *source)
     dirfd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0) return 0;
   }
-  r = *name ? trust_entry(dirfd, name, TRUST_SYMLINK, &owner) : 1;
+  r = *name ? trust_entry(dirfd, name, TRUST_ANY_TYPE, &owner) : 1;
   if (dirfd != AT_FDCWD) close(dirfd);
   if (r != 0) return 0;
   uid[uid_fmt(uid, owner)] = 0;
-  snprintf(reason, sizeof reason, "a symlink of uid %s, neither ours nor its dir's owner: not followed", uid);
+  snprintf(reason, sizeof reason, "it belongs to uid %s, neither ours nor its dir's owner: not followed", uid);
   return fail_input(w, reason);
 }
 

@@ -2,7 +2,7 @@
 # svactivate and vigil-populate never follow a symlink out of the rc dir
 # or the live dir when copying, and never leave a half-copied service
 # live: a source dir that is root's symlink (followed) or a stranger's
-# (refused, naming its owner), a file that is a symlink to /etc/shadow
+# symlink or dir (refused, naming its owner), a file that is a symlink to /etc/shadow
 # (copied as a link, never its content), a symlinked subdir (a link, not
 # a copy of what it leads to), a supervise symlink (never copied), a
 # symlink planted at the temp names .NAME and .NAME.old (removed, never
@@ -46,16 +46,23 @@ as_stranger ln -s "$T/victim/svc" rc/planted
 live_before=$(listing live)
 svactivate planted 2> err
 is "$?" 100 "a stranger's symlink in rc/: svactivate exits 100"
-like "$(cat err)" "^svactivate: fatal: unable to install $T/rc/planted: a symlink of uid $stranger, neither ours nor its dir's owner: not followed$" \
+like "$(cat err)" "^svactivate: fatal: unable to install $T/rc/planted: it belongs to uid $stranger, neither ours nor its dir's owner: not followed$" \
   "saying whose it is"
 is "$(listing live)" "$live_before" "the live dir is unchanged"
 mkdir boot
 vigil-populate rc boot 2> err
 is "$?" 100 "vigil-populate: exit 100 for the stranger's symlink"
-like "$(cat err)" "unable to install rc/planted: a symlink of uid $stranger, neither ours nor its dir's owner: not followed" "with the same message"
+like "$(cat err)" "unable to install rc/planted: it belongs to uid $stranger, neither ours nor its dir's owner: not followed" "with the same message"
 is "$(ls boot)" "tool" "the others installed, not the stranger's"
+as_stranger mkdir rc/theirs
+as_stranger sh -c "printf '#!/bin/sh\nexec sleep 1000\n' > $T/rc/theirs/run && chmod 755 $T/rc/theirs/run"
+svactivate theirs 2> err
+is "$?" 100 "a stranger's dir in rc/: svactivate exits 100 (root would run its run)"
+like "$(cat err)" "^svactivate: fatal: unable to install $T/rc/theirs: it belongs to uid $stranger, neither ours nor its dir's owner: not followed$" \
+  "saying whose it is"
+is "$(listing live)" "$live_before" "the live dir is unchanged"
 chgrp 0 rc && chmod 755 rc
-rm rc/planted
+rm -r rc/planted rc/theirs
 
 # --- what is in the source: links copied as links, supervise never ---
 mkservice rc/web 'exec sleep 1000'
