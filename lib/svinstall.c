@@ -12,11 +12,13 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
+#include <skalibs/types.h>
 
 #include "exitcode.h"
 #include "svdir.h"
 #include "svinstall.h"
 #include "svpaths.h"
+#include "trust.h"
 
 /* Big enough that a service's files copy in a few calls, small enough for the stack. */
 #define COPY_BUFFER_SIZE 16384
@@ -463,9 +465,40 @@ static int add_log(struct walker *w, int dstfd, struct svinstall_request const *
 
 /* ---- build, compare, rename ---- */
 
+/* The source, a dir or a symlink to one (/etc/rc/NAME to a dir
+   elsewhere), is gone into only when it is ours or its dir owner's, never
+   a stranger's planted in a dir others may add to (lib/trust.h): root
+   would install what it leads to, and run its ./run. Returns 0 when it
+   may be (or cannot be judged: the open then says why). */
+static int source_trusted(struct walker *w, char const *source)
+{
+  static char reason[sizeof "it belongs to uid , neither ours nor its dir's owner: not followed" + UID_FMT];
+  char parent[PATH_MAX], uid[UID_FMT];
+  char const *slash = strrchr(source, '/'), *name = slash ? slash + 1 : source;
+  size_t len = slash ? (size_t)(slash - source) : 0;
+  uid_t owner;
+  int r, dirfd = AT_FDCWD;
+  if (slash) {
+    if (len >= sizeof parent) return 0;
+    if (!len) len = 1;
+    memcpy(parent, source, len);
+    parent[len] = 0;
+    dirfd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return 0;
+  }
+  r = *name ? trust_entry(dirfd, name, TRUST_ANY_TYPE, &owner) : 1;
+  if (dirfd != AT_FDCWD) close(dirfd);
+  if (r != 0) return 0;
+  uid[uid_fmt(uid, owner)] = 0;
+  snprintf(reason, sizeof reason, "it belongs to uid %s, neither ours nor its dir's owner: not followed", uid);
+  return fail_input(w, reason);
+}
+
 static int open_source(struct walker *w, struct svinstall_request const *req, struct stat *st)
 {
-  int fd = open(req->source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd;
+  if (source_trusted(w, req->source) < 0) return -1;
+  fd = open(req->source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) fail_input(w, "no such service dir");
     else if (errno == ENOTDIR) fail_input(w, "not a directory");

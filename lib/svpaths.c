@@ -9,6 +9,7 @@
 
 #include "mkdirs.h"
 #include "svpaths.h"
+#include "trust.h"
 
 static int is_relative_to_svdir(char const *dir)
 {
@@ -49,11 +50,16 @@ static int __attribute__((noinline)) make_link_target(int dirfd)
   return mkdirs(dirfd, target, 0700);
 }
 
-int svpath_make_supervise(int dirfd)
+int svpath_make_supervise(int dirfd, uid_t *owner)
 {
   struct stat st;
+  int trusted;
   if (!mkdirat(dirfd, SVPATH_SUPERVISE, 0700)) return 0;
   if (errno != EEXIST) return -1;
+  /* Judged once it exists: what we did not make could be a stranger's,
+     and what is ours or the dir owner's no stranger can swap (sticky). */
+  trusted = trust_entry(dirfd, SVPATH_SUPERVISE, TRUST_ANY_TYPE, owner);
+  if (trusted <= 0) return trusted < 0 ? -1 : 1;
   if (!fstatat(dirfd, SVPATH_SUPERVISE, &st, 0)) {
     if (S_ISDIR(st.st_mode)) return 0;
     errno = ENOTDIR;

@@ -4,6 +4,7 @@
 #define VIGIL_SVPATHS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define SVPATH_SUPERVISE "supervise"
 #define SVPATH_LOCK "supervise/lock"
@@ -52,8 +53,11 @@ int svpath_join(char *out, char const *dir, char const *file);
 
 /* Make DIR/supervise (mode 0700) in the service dir dirfd. When supervise
    is a symlink whose target is missing (Void links it to
-   /run/runit/supervise.NAME), make the target and its parents.
-   Returns 0, or -1 with errno. */
-int svpath_make_supervise(int dirfd);
+   /run/runit/supervise.NAME), make the target and its parents. A
+   supervise already there (symlink or dir) that belongs to neither our
+   uid nor the dir's owner is not gone through (lib/trust.h): returns 1,
+   *owner says whose it is, and nothing is made. Returns 0 when ready, or
+   -1 with errno. */
+int svpath_make_supervise(int dirfd, uid_t *owner);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "svpaths.h"
 #include "svstatus.h"
+#include "trust.h"
 
 enum svstatus_offset {
   OFFSET_CHANGED = 0,       /* 12 bytes TAI64N */
@@ -142,7 +143,16 @@ int svstatus_read(int dirfd, struct svstatus *status)
   /* One byte more than the largest format, to tell a longer file apart. */
   char bytes[SVSTATUS_SIZE + 1];
   size_t len = 0;
-  int fd = openat(dirfd, SVPATH_STATUS, O_RDONLY | O_CLOEXEC);
+  uid_t owner;
+  int fd;
+  /* A stranger's supervise could hold a fifo that blocks the open, or a
+     status naming any process for the scanner to kill (lib/trust.h). */
+  fd = trust_entry(dirfd, SVPATH_SUPERVISE, TRUST_ANY_TYPE, &owner);
+  if (fd <= 0) {
+    if (!fd) errno = EPERM;
+    return -1;
+  }
+  fd = openat(dirfd, SVPATH_STATUS, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   for (;;) {
     ssize_t r = read(fd, bytes + len, sizeof bytes - len);

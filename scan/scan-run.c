@@ -21,6 +21,7 @@
 #include "spawn.h"
 #include "svstatus.h"
 #include "svdir.h"
+#include "trust.h"
 #include "scan.h"
 #include "scan-order.h"
 
@@ -346,6 +347,33 @@ static void log_start(uint32_t slot)
   }
 }
 
+/* DIR/log, a symlink or a dir, planted by a stranger (a user who may
+   add entries to DIR but neither owns it nor is us): never gone into,
+   its run never started (lib/trust.h). Said once; the service runs
+   unlogged. */
+static bool log_trusted(uint32_t slot, char const *path)
+{
+  char uid[UID_FMT];
+  struct part *log = &service_at(slot)->parts[PART_LOG];
+  char const *name = service_at(slot)->name;
+  uid_t owner;
+  int r, dirfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) return false;
+  r = trust_entry(dirfd, SVDIR_LOG, TRUST_ANY_TYPE, &owner);
+  close(dirfd);
+  if (r > 0) return true;
+  if (!log->warned) {
+    if (r < 0) strerr_warnwusys("look into ", scan.dir, "/", path, " (", name, " runs unlogged)");
+    else {
+      uid[uid_fmt(uid, owner)] = 0;
+      strerr_warnw(scan.dir, "/", path, " belongs to uid ", uid, ", neither the scanner's nor the owner of ", name,
+                   ": not followed, ", name, " runs unlogged");
+    }
+  }
+  log->warned = true;
+  return false;
+}
+
 /* Decide what DIR/log is: nothing (absent, or a file: "no logger"), a
    logger to start, or a dir still without an executable run. */
 void part_check_log(uint32_t slot)
@@ -355,6 +383,10 @@ void part_check_log(uint32_t slot)
   struct part *log = &service_at(slot)->parts[PART_LOG];
   if (log->state == PART_READY || service_at(slot)->removing) return;
   if (part_path(path, sizeof path, slot, PART_LOG, 0) < 0) return;
+  if (!log_trusted(slot, path)) {
+    log->state = PART_ABSENT;
+    return;
+  }
   if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
     /* A log that is there but leads nowhere must not pass unseen: the
        service's output goes to our stdout instead of its logger. */

@@ -16,6 +16,7 @@
 
 #include "needs.h"
 #include "needsdir.h"
+#include "trust.h"
 #include "supervise-needs.h"
 #include "svdir.h"
 #include "svpaths.h"
@@ -81,10 +82,14 @@ static enum needs_state need_state(char const *name)
 {
   struct svstatus status;
   enum needs_state state = NEED_STARTING;
+  uid_t owner;
   int ok, dirfd = openat(gate.livefd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0) return NEED_MISSING;
-  /* A status left by a supervisor that is gone proves nothing. */
-  ok = openat(dirfd, SVPATH_OK, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  /* A status left by a supervisor that is gone proves nothing. Never
+     through a stranger's supervise (lib/trust.h): its supervisor refuses
+     it too, so the need stays starting. */
+  ok = trust_entry(dirfd, SVPATH_SUPERVISE, TRUST_ANY_TYPE, &owner) > 0
+    ? openat(dirfd, SVPATH_OK, O_WRONLY | O_NONBLOCK | O_CLOEXEC) : -1;
   if (ok >= 0) {
     close(ok);
     if (svstatus_read(dirfd, &status) > 0) {

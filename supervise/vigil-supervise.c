@@ -548,6 +548,21 @@ static void set_prog(char const *dir)
   PROG = g.prog;
 }
 
+/* DIR/supervise, made or checked: a stranger's (a symlink or a dir
+   planted in a dir others may write to) is never gone through. */
+static void make_supervise(char const *dir)
+{
+  char uid[UID_FMT];
+  uid_t owner;
+  int r = svpath_make_supervise(AT_FDCWD, &owner);
+  if (r < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);
+  if (r > 0) {
+    uid[uid_fmt(uid, owner)] = 0;
+    strerr_dief(VIGIL_EXIT_SYSTEM, "unable to use ", dir, "/", SVPATH_SUPERVISE, ": it belongs to uid ", uid,
+                ", neither this supervisor's nor the owner of ", dir, ": not followed (remove it)");
+  }
+}
+
 static void setup(char const *dir)
 {
   static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
@@ -558,7 +573,7 @@ static void setup(char const *dir)
   gate_setup(dir);
   if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   set_prog(dir);
-  if (svpath_make_supervise(AT_FDCWD) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "create ", dir, "/", SVPATH_SUPERVISE);
+  make_supervise(dir);
   take_lock();
   /* A cycle the supervisor before us showed may be mended: looked for
      again at the first wait. */
