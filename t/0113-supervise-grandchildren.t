@@ -123,6 +123,22 @@ ok "svc -d: the run's group is gone" no_group "$run"
 ok "svc -d: the setsid()'d child is left (the final stage's to find)" alive "$escapee"
 kill -KILL "$escapee"
 
+# --- the scanner's stop deadline: a TERM-deaf run and listener, no
+#     timeout-kill: the scanner's SIGKILL reaches the group too ---
+mkdir sv2
+mkservice sv2/deaf "trap '' TERM; rm -f $T/deaf.listener; TCPLISTEN_IGNORE_TERM=1 $VIGIL_HELPERS/tcplisten $port $T/deaf.listener & exec sleep 1000"
+: > sv2/deaf/kill-process-group
+start vigil-scan -k 1000 "$T/sv2" > scan2-stdout 2> scan2-stderr
+scanner2=$!
+wait_until 30 test -f deaf.listener
+is "$(report_field deaf.listener 1)" bound "deadline: the deaf listener bound the port"
+run=$(svpid sv2/deaf); listener=$(report_field deaf.listener 3)
+kill -TERM "$scanner2"
+wait_until 30 dead "$scanner2"; ok "deadline: the scanner stops" [ $? = 0 ]
+ok "deadline: the run was killed" dead "$run"
+ok "deadline: the listener in its group was killed with it" dead "$listener"
+ok "deadline: nothing of the group is left" no_group "$run"
+
 # --- at shutdown: the group is stopped by its supervisor, the escapee by
 #     the final stage (vigil-init as PID 1 of new namespaces, as t/0704) ---
 if [ "$(id -u)" = 0 ] && unshare -fpm --mount-proc true 2>/dev/null; then
