@@ -68,6 +68,20 @@ enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signa
   return SVDIR_READ;
 }
 
+enum svdir_read_result svdir_read_flag(int dirfd, char const *file, int *on)
+{
+  char text[SVDIR_VALUE_MAX];
+  enum svdir_read_result r = read_value(dirfd, file, text, sizeof text);
+  if (r != SVDIR_READ) return r;
+  if (!text[0] || !strcmp(text, "1")) *on = 1;
+  else if (!strcmp(text, "0")) *on = 0;
+  else {
+    errno = EINVAL;
+    return SVDIR_INVALID;
+  }
+  return SVDIR_READ;
+}
+
 int svdir_exists(int dirfd, char const *file)
 {
   struct stat st;

@@ -15,6 +15,9 @@
 #define SVDIR_NOTIFY_SOCKET "notify-socket"
 #define SVDIR_UP "up"                 /* a oneshot: ./up and no ./run */
 #define SVDIR_ONESHOT_DOWN "down"     /* its ./down, when executable (the down file otherwise) */
+/* Stops (d, t, k, timeout-kill) reach the run's whole process group. No
+   supervision suite names such a file: vigil's own name. */
+#define SVDIR_KILL_GROUP "kill-process-group"
 
 enum svdir_read_result {
   SVDIR_ABSENT = 0,    /* no such file: use the default */
@@ -27,6 +30,10 @@ enum svdir_read_result svdir_read_uint(int dirfd, char const *file, unsigned int
 
 /* A file holding a signal, by name (TERM, SIGTERM) or number. */
 enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signal);
+
+/* A file that is on or off: empty (blanks allowed) or 1 is on, 0 is off;
+   anything else is invalid (EINVAL). */
+enum svdir_read_result svdir_read_flag(int dirfd, char const *file, int *on);
 
 /* Does the file exist (stat follows symlinks)? */
 int svdir_exists(int dirfd, char const *file);

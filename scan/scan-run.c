@@ -250,6 +250,21 @@ static void stop_orphan(uint32_t slot, enum part_role role)
   part->orphan = 0;
 }
 
+/* kill-process-group: the group the run leads goes with it (its
+   supervisor, killed next, can no longer). Checked while the run is
+   known alive and still the one recorded, so its group is its own. */
+static void kill_run_group(int dirfd, struct svstatus const *status)
+{
+  int on = 0;
+  pid_t pid = (pid_t)status->pid;
+  int pidfd;
+  if (svdir_read_flag(dirfd, SVDIR_KILL_GROUP, &on) != SVDIR_READ || !on) return;
+  pidfd = procstat_pidfd_same(pid, status->pid_start_time);
+  if (pidfd < 0) return;
+  if (getpgid(pid) == pid) kill(-pid, SIGKILL);
+  close(pidfd);
+}
+
 void part_kill(uint32_t slot, enum part_role role)
 {
   static int const kill_signal[] = { SIGKILL };
@@ -260,8 +275,10 @@ void part_kill(uint32_t slot, enum part_role role)
   if (part_path(path, sizeof path, slot, role, 0) == 0
       && (dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
     if (svstatus_read(dirfd, &status) > 0 && status.format == SVSTATUS_FORMAT_VIGIL
-        && status.state == SVSTATUS_RUN && status.pid && status.pid_start_time)
+        && status.state == SVSTATUS_RUN && status.pid && status.pid_start_time) {
+      kill_run_group(dirfd, &status);
       signal_same((pid_t)status.pid, status.pid_start_time, kill_signal, 1);
+    }
     close(dirfd);
   }
   if (part->orphan > 0) signal_same(part->orphan, part->orphan_start_time, kill_signal, 1);

@@ -39,13 +39,31 @@ static void start_on_request(struct supervise_state *state, struct supervise_clo
   start_run(state, now, out);
 }
 
+/* Does a stop reach the whole process group of the run? */
+static bool group_stops(struct supervise_state const *state)
+{
+  return state->config.kill_group && state->group > 0 && !state->oneshot;
+}
+
+/* A signal that stops the service (the down-signal and its CONT, t, k, the
+   timeout's KILL): to the run's whole group when the dir says so. */
+static void signal_stop(struct supervise_state *state, int signal, struct supervise_actions *out)
+{
+  if (!group_stops(state)) {
+    emit(out, ACTION_SIGNAL_RUN, signal);
+    return;
+  }
+  state->group_signalled = true;
+  emit(out, ACTION_SIGNAL_GROUP, signal);
+}
+
 static void send_down(struct supervise_state *state, struct supervise_clock const *now,
                       struct supervise_actions *out)
 {
   int signal = state->config.down_signal;
-  emit(out, ACTION_SIGNAL_RUN, signal);
+  signal_stop(state, signal, out);
   /* A stopped process would never see the signal. */
-  if (signal != SIGCONT && signal != SIGKILL) emit(out, ACTION_SIGNAL_RUN, SIGCONT);
+  if (signal != SIGCONT && signal != SIGKILL) signal_stop(state, SIGCONT, out);
   state->paused = false;
   state->term_sent = true;
   if (state->config.timeout_kill_ms && !state->kill_armed) {
@@ -129,10 +147,42 @@ static void on_command(struct supervise_state *state, struct svcontrol_command c
       emit(out, ACTION_SIGNAL_RUN, command->signal);
       return;
     case SVCONTROL_SIGNAL:
+      /* What is left of the group can still be killed by hand. */
+      if (phase == PHASE_GROUP_STOPPING && command->signal == SIGKILL) emit(out, ACTION_SIGNAL_GROUP, SIGKILL);
       if (!running) return;
       if (command->signal == SIGTERM) state->term_sent = true;
-      emit(out, ACTION_SIGNAL_RUN, command->signal);
+      if (command->signal == SIGTERM || command->signal == SIGKILL) signal_stop(state, command->signal, out);
+      else emit(out, ACTION_SIGNAL_RUN, command->signal);
       return;
+  }
+}
+
+/* The group is empty (or will not empty even after SIGKILL): ./finish. */
+static void group_stopped(struct supervise_state *state, struct supervise_actions *out)
+{
+  state->phase = PHASE_FINISH_STARTING;
+  state->kill_armed = false;
+  state->group_killed = false;
+  emit(out, ACTION_SPAWN_FINISH, 0);
+}
+
+/* GROUP_STOPPING's timer: the kill deadline, then a bounded wait for the
+   SIGKILL to take; and a look at the group at every poll. */
+static void on_group_timer(struct supervise_state *state, struct supervise_clock const *now,
+                           struct supervise_actions *out)
+{
+  if (state->kill_armed && !tain_less(&now->monotonic, &state->kill_at)) {
+    if (state->group_killed) {
+      group_stopped(state, out);
+      return;
+    }
+    state->group_killed = true;
+    emit(out, ACTION_SIGNAL_GROUP, SIGKILL);
+    deadline_after_ms(&state->kill_at, &now->monotonic, GROUP_KILL_GRACE_MS);
+  }
+  if (!tain_less(&now->monotonic, &state->group_poll_at)) {
+    deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
+    emit(out, ACTION_CHECK_GROUP, 0);
   }
 }
 
@@ -146,8 +196,11 @@ static void on_timer(struct supervise_state *state, struct supervise_clock const
     case PHASE_RUNNING:
       if (state->kill_armed && !tain_less(&now->monotonic, &state->kill_at)) {
         state->kill_armed = false;
-        emit(out, ACTION_SIGNAL_RUN, SIGKILL);
+        signal_stop(state, SIGKILL, out);
       }
+      return;
+    case PHASE_GROUP_STOPPING:
+      on_group_timer(state, now, out);
       return;
     case PHASE_FINISHING:
       if (state->finish_kill_armed && !tain_less(&now->monotonic, &state->finish_kill_at)) {
@@ -174,6 +227,10 @@ static void on_spawned(struct supervise_state *state, pid_t pid, bool oneshot, s
   state->term_sent = false;
   state->status.changed = now->wall;
   state->status.reason = SVSTATUS_REASON_NONE;
+  /* Spawned with setsid: the run leads a group of its own. */
+  state->group = oneshot ? 0 : pid;
+  state->group_signalled = false;
+  state->group_killed = false;
 }
 
 /* A oneshot's ./up ended. Exit 0: up and ready, with no process, unless it
@@ -198,20 +255,49 @@ static bool oneshot_up_exited(struct supervise_state *state, struct supervise_ev
   return true;
 }
 
+/* kill-process-group, and ./run is gone but not all of its group: that
+   rest is part of the service and goes down too (the down-signal, unless
+   a stop reached it already), before ./finish and any restart, so that
+   the next run finds its port free. Bounded by timeout-kill (or
+   GROUP_KILL_DEFAULT_MS), then SIGKILL. */
+static void stop_group(struct supervise_state *state, struct supervise_clock const *now,
+                       struct supervise_actions *out)
+{
+  state->phase = PHASE_GROUP_STOPPING;
+  state->group_killed = false;
+  if (!state->group_signalled) {
+    int signal = state->config.down_signal;
+    signal_stop(state, signal, out);
+    if (signal != SIGCONT && signal != SIGKILL) signal_stop(state, SIGCONT, out);
+  }
+  if (!state->kill_armed) {
+    state->kill_armed = true;
+    deadline_after_ms(&state->kill_at, &now->monotonic,
+                      state->config.timeout_kill_ms ? state->config.timeout_kill_ms : GROUP_KILL_DEFAULT_MS);
+  }
+  deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
+}
+
 static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,
                           struct supervise_clock const *now, struct supervise_actions *out)
 {
+  bool group_left = event->group_left && group_stops(state);
   state->phase = PHASE_FINISH_STARTING;
   state->pid = 0;
   state->ready = false;
   state->paused = false;
   state->term_sent = false;
-  state->kill_armed = false;
+  /* A kill deadline set by the stop still bounds the wait for the group. */
+  if (!group_left) state->kill_armed = false;
   state->status.changed = now->wall;
   state->status.has_exited = !event->exit_unknown;
   state->status.last_wait_status = event->exit_unknown ? 0 : event->wait_status;
   state->status.pid_start_time = 0;
   if (state->oneshot && oneshot_up_exited(state, event, now, out)) return;
+  if (group_left) {
+    stop_group(state, now, out);
+    return;
+  }
   emit(out, ACTION_SPAWN_FINISH, 0);
 }
 
@@ -258,7 +344,8 @@ static void sync_status(struct supervise_state *state)
     case PHASE_RUNNING:
     case PHASE_ONESHOT_UP: status->state = SVSTATUS_RUN; break;
     case PHASE_FINISH_STARTING:
-    case PHASE_FINISHING: status->state = SVSTATUS_FINISH; break;
+    case PHASE_FINISHING:
+    case PHASE_GROUP_STOPPING: status->state = SVSTATUS_FINISH; break;
     case PHASE_DOWN:
     case PHASE_STARTING:
     case PHASE_WAITING:
@@ -292,7 +379,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
         case PHASE_HELD:
-        case PHASE_ONESHOT_UP: return false;
+        case PHASE_ONESHOT_UP:
+        case PHASE_GROUP_STOPPING: return false;
       }
       return false;
     case EVENT_SPAWNED:
@@ -305,7 +393,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
         case PHASE_HELD:
-        case PHASE_ONESHOT_UP: return false;
+        case PHASE_ONESHOT_UP:
+        case PHASE_GROUP_STOPPING: return false;
       }
       return false;
     case EVENT_HELD:
@@ -317,7 +406,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
         case PHASE_HELD:
-        case PHASE_ONESHOT_UP: return false;
+        case PHASE_ONESHOT_UP:
+        case PHASE_GROUP_STOPPING: return false;
       }
       return false;
     case EVENT_RUN_EXITED:
@@ -329,7 +419,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_FINISH_STARTING:
         case PHASE_FINISHING:
         case PHASE_HELD:
-        case PHASE_ONESHOT_UP: return false;
+        case PHASE_ONESHOT_UP:
+        case PHASE_GROUP_STOPPING: return false;
       }
       return false;
     case EVENT_FINISH_SPAWNED:
@@ -342,7 +433,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_RUNNING:
         case PHASE_FINISHING:
         case PHASE_HELD:
-        case PHASE_ONESHOT_UP: return false;
+        case PHASE_ONESHOT_UP:
+        case PHASE_GROUP_STOPPING: return false;
       }
       return false;
     case EVENT_FINISH_EXITED:
@@ -354,7 +446,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_RUNNING:
         case PHASE_FINISH_STARTING:
         case PHASE_HELD:
-        case PHASE_ONESHOT_UP: return false;
+        case PHASE_ONESHOT_UP:
+        case PHASE_GROUP_STOPPING: return false;
       }
       return false;
     /* Commands come between steps, never while a spawn is being reported. */
@@ -366,7 +459,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
         case PHASE_RUNNING:
         case PHASE_FINISHING:
         case PHASE_HELD:
-        case PHASE_ONESHOT_UP: return true;
+        case PHASE_ONESHOT_UP:
+        case PHASE_GROUP_STOPPING: return true;
         case PHASE_STARTING:
         case PHASE_FINISH_STARTING: return false;
       }
@@ -376,6 +470,8 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
     case EVENT_TIMER:
     case EVENT_NEEDS_READY:
     case EVENT_MAIN_PID:
+    /* A look at the group may report after a kill's grace ended the wait. */
+    case EVENT_GROUP_EMPTY:
       return true;
   }
   return false;
@@ -406,6 +502,7 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       }
       state->phase = PHASE_RUNNING;
       state->pid = event->pid;
+      state->group = event->group;
       state->ready = state->status.ready;
       state->paused = event->paused;
       /* It ran before we came: its death is no crash of a fresh start. */
@@ -464,6 +561,9 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       state->status.reason = SVSTATUS_REASON_NONE;
       start_run(state, now, out);
       break;
+    case EVENT_GROUP_EMPTY:
+      if (phase == PHASE_GROUP_STOPPING) group_stopped(state, out);
+      break;
   }
   sync_status(state);
   return !out->overflow;
@@ -482,6 +582,10 @@ int supervise_deadline(struct supervise_state const *state, tain *deadline)
     case PHASE_FINISHING:
       if (!state->finish_kill_armed) return 0;
       *deadline = state->finish_kill_at;
+      return 1;
+    case PHASE_GROUP_STOPPING:
+      *deadline = state->kill_armed && tain_less(&state->kill_at, &state->group_poll_at)
+        ? state->kill_at : state->group_poll_at;
       return 1;
     case PHASE_DOWN:
     case PHASE_STARTING:

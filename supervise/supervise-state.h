@@ -25,6 +25,16 @@
 #define TIMEOUT_FINISH_DEFAULT_MS 5000
 /* s6's convention: ./finish exiting this means "do not restart". */
 #define FINISH_EXIT_NO_RESTART 125
+/* kill-process-group: how often the run's group is looked at while the
+   supervisor waits for it to empty (a group's end raises no event). Only
+   during a stop: an idle supervisor never wakes. */
+#define GROUP_POLL_MS 50
+/* With no timeout-kill, what is left of the group after ./run exited gets
+   SIGKILL this long after the down-signal: every wait is bounded. */
+#define GROUP_KILL_DEFAULT_MS 5000
+/* After the group's SIGKILL, how long to wait for it to be gone before
+   going on regardless (a process in D state outlives SIGKILL). */
+#define GROUP_KILL_GRACE_MS 2000
 
 enum supervise_phase {
   PHASE_DOWN,            /* nothing running, nothing scheduled */
@@ -34,7 +44,9 @@ enum supervise_phase {
   PHASE_FINISH_STARTING, /* spawn of ./finish asked; EVENT_FINISH_SPAWNED or EVENT_NO_FINISH follows */
   PHASE_FINISHING,       /* ./finish is alive */
   PHASE_HELD,            /* want up, ./run held until every need is ready (needs/) */
-  PHASE_ONESHOT_UP       /* a oneshot's ./up exited 0: up and ready, no process */
+  PHASE_ONESHOT_UP,      /* a oneshot's ./up exited 0: up and ready, no process */
+  PHASE_GROUP_STOPPING   /* kill-process-group: ./run is gone, what is left of its
+                            process group is being stopped; ./finish follows */
 };
 
 enum supervise_want {
@@ -61,7 +73,8 @@ enum supervise_event_type {
   EVENT_NEEDS_READY,     /* HELD: every need is ready now */
   EVENT_MAIN_PID,        /* RUNNING: sd_notify's MAINPID= from the service: pid,
                             a descendant of ./run, is what is watched and signalled now */
-  EVENT_TIMER            /* the earliest deadline passed */
+  EVENT_TIMER,           /* the earliest deadline passed */
+  EVENT_GROUP_EMPTY      /* ACTION_CHECK_GROUP found no process left in the group */
 };
 
 struct supervise_event {
@@ -72,10 +85,12 @@ struct supervise_event {
   enum svstatus_reason reason;
   enum supervise_want initial_want;
   bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
+  bool group_left;       /* EVENT_RUN_EXITED: processes of the run's group remain */
   bool paused;           /* EVENT_ADOPT: the run was left stopped by svc -p */
   bool oneshot;          /* EVENT_SPAWNED: what started is a oneshot's ./up;
                             EVENT_ADOPT: a oneshot's, left up (pid 0) or
                             with its ./up running (pid) */
+  pid_t group;           /* EVENT_ADOPT: the run's process group, 0 when unknown */
 };
 
 /* The clock as the caller read it: monotonic for deadlines, wall for status. */
@@ -89,6 +104,8 @@ enum supervise_action_type {
   ACTION_SPAWN_FINISH,   /* with the last wait status of ./run */
   ACTION_SIGNAL_RUN,     /* signal */
   ACTION_SIGNAL_FINISH,  /* signal */
+  ACTION_SIGNAL_GROUP,   /* signal, to the run's process group (and the run) */
+  ACTION_CHECK_GROUP,    /* is the group empty? EVENT_GROUP_EMPTY if so */
   ACTION_EXIT
 };
 
@@ -110,6 +127,7 @@ struct supervise_config {
   int down_signal;                  /* down-signal, default SIGTERM */
   unsigned int timeout_kill_ms;     /* 0: never SIGKILL on down */
   unsigned int timeout_finish_ms;   /* 0: finish may run forever */
+  bool kill_group;                  /* kill-process-group: stops reach the whole group */
 };
 
 struct supervise_state {
@@ -129,6 +147,10 @@ struct supervise_state {
   tain kill_at;
   bool finish_kill_armed;    /* FINISHING: SIGKILL at finish_kill_at */
   tain finish_kill_at;
+  pid_t group;               /* the run's process group (its pid: spawned with setsid), 0: none */
+  bool group_signalled;      /* a stop reached the group since the run started */
+  bool group_killed;         /* GROUP_STOPPING: SIGKILL sent, kill_at is when to give up */
+  tain group_poll_at;        /* GROUP_STOPPING: next look at the group */
   struct svstatus status;    /* what supervise/status says */
   struct supervise_config config;
 };

@@ -107,6 +107,17 @@ static void write_status_again(void)
   write_status();
 }
 
+/* kill-process-group: on, off, or a warning and off. */
+static bool group_flag(void)
+{
+  int on = 0;
+  if (svdir_read_flag(AT_FDCWD, SVDIR_KILL_GROUP, &on) == SVDIR_INVALID) {
+    strerr_warnwusys("read ", SVDIR_KILL_GROUP, " (must be empty, 0 or 1: signalling the run only)");
+    return false;
+  }
+  return on;
+}
+
 static void read_config(struct supervise_config *config)
 {
   config->down_signal = SIGTERM;
@@ -118,6 +129,7 @@ static void read_config(struct supervise_config *config)
     strerr_warnwusys("read ", SVDIR_TIMEOUT_KILL, " (never killing)");
   if (svdir_read_uint(AT_FDCWD, SVDIR_TIMEOUT_FINISH, &config->timeout_finish_ms) == SVDIR_INVALID)
     strerr_warnwusys("read ", SVDIR_TIMEOUT_FINISH, " (using 5000)");
+  config->kill_group = group_flag();
 }
 
 static void close_notify(void)
@@ -270,6 +282,22 @@ static void signal_child(pid_t pid, int pidfd, int sig)
   if (r < 0 && errno != ESRCH) strerr_warnwusys("signal ", sig_name(sig));
 }
 
+/* Any process left in the run's group? (A zombie counts until reaped.) */
+static bool group_alive(void)
+{
+  return g.state.group > 0 && (kill(-g.state.group, 0) == 0 || errno != ESRCH);
+}
+
+/* kill-process-group: the whole group, and the run itself when it is not
+   in it (a MAINPID daemon that made a session of its own). */
+static void signal_group(int sig)
+{
+  pid_t group = g.state.group, pid = g.state.pid;
+  bool reached = group > 0 && kill(-group, sig) == 0;
+  if (group > 0 && !reached && errno != ESRCH) strerr_warnwusys("signal ", sig_name(sig), " to the process group");
+  if (pid > 0 && (!reached || getpgid(pid) != group)) signal_child(pid, g.pidfd, sig);
+}
+
 static void carry_out(struct supervise_action const *action, struct event_queue *queue)
 {
   switch (action->type) {
@@ -284,6 +312,12 @@ static void carry_out(struct supervise_action const *action, struct event_queue 
       return;
     case ACTION_SIGNAL_FINISH:
       signal_child(g.state.finish_pid, -1, action->signal);
+      return;
+    case ACTION_SIGNAL_GROUP:
+      signal_group(action->signal);
+      return;
+    case ACTION_CHECK_GROUP:
+      if (!group_alive()) queue_push(queue, &(struct supervise_event){ .type = EVENT_GROUP_EMPTY });
       return;
     case ACTION_EXIT:
       write_status();
@@ -339,6 +373,7 @@ static void reap_children(void)
         g.pidfd = -1;
       }
       event.type = EVENT_RUN_EXITED;
+      event.group_left = g.state.config.kill_group && group_alive();
     } else if (pid == g.state.finish_pid && g.state.phase == PHASE_FINISHING) {
       event.type = EVENT_FINISH_EXITED;
     } else {
@@ -405,6 +440,7 @@ static void handle_adopted_exit(void)
   struct supervise_event event = { .type = EVENT_RUN_EXITED, .exit_unknown = true };
   close(g.pidfd);
   g.pidfd = -1;
+  event.group_left = g.state.config.kill_group && group_alive();
   if (g.state.phase == PHASE_RUNNING) dispatch(&event);
 }
 
@@ -612,6 +648,15 @@ static bool status_of_this_boot(struct svstatus const *status)
   return status->changed.sec + (uint64_t)since_boot.tv_sec + 1 >= now.sec;
 }
 
+/* The process group of an adopted run: its own when it leads a session
+   (as the run our spawn setsid()s, or a MAINPID daemon that made its
+   own), else unknown, and never signalled as a group. */
+static pid_t adopted_group(pid_t pid)
+{
+  pid_t group = getpgid(pid);
+  return group > 1 && group == getsid(pid) ? group : 0;
+}
+
 /* A run left by a previous supervisor (killed -9, say, or handed over)
    is still running: take it over rather than start a second copy. Its
    identity is the pid and the pid's start time recorded in the status:
@@ -639,6 +684,7 @@ static int try_adopt(struct svstatus const *previous)
   }
   g.state.status = *previous;
   event.pid = (pid_t)previous->pid;
+  event.group = adopted_group(event.pid);
   event.initial_want = want_of(previous->want);
   event.paused = previous->paused;
   strerr_warnw("adopting ./", SVDIR_RUN, " left running by a previous supervisor");

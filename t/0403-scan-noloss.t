@@ -57,25 +57,9 @@ run_rounds() {
   wait_until 30 is_down "$name/sv/gen"
   kill -TERM "$scanner"
   wait_until 20 dead "$scanner"; ok "$name: scanner stopped, logger drained" [ $? = 0 ]
-  # Numbers below the writer's next must be in the log once, in order;
-  # numbers whose write was in flight at a kill (seqwriter lists them, and
-  # the last writer may have died mid-write too) may appear at most once.
+  # Every number once, in order, but those in flight at a kill (seq_verdict).
+  verdict=$(seq_verdict "$name/state" "$name/gen.log")
   next=$(od -An -t u8 -N 8 "$name/state" | tr -d ' ')
-  touch "$name/state.uncertain"
-  [ "$(od -An -t u8 -j 8 -N 8 "$name/state" | tr -d ' ')" = 1 ] && echo "$next" >> "$name/state.uncertain"
-  verdict=$(awk -v next_n="$next" '
-    FILENAME == ARGV[1] { uncertain[$1] = 1; next }
-    {
-      n = $1 + 0
-      if ($0 !~ /^[0-9]+$/) { bad++; next }
-      if (seen[n]++) dup++
-      if (n < last) disorder++
-      last = n; count++
-    }
-    END {
-      for (i = 0; i < next_n; i++) if (!(i in seen) && !(i in uncertain)) lost++
-      printf "lines=%d lost=%d duplicated=%d disordered=%d malformed=%d", count, lost, dup, disorder, bad
-    }' "$name/state.uncertain" "$name/gen.log")
   diag "$name: $verdict (writer reached $next; $(wc -l < "$name/state.uncertain") numbers in flight at a kill)"
   rm -f "$name/gen.log"
 }

@@ -192,6 +192,33 @@ same_bytes() {
 # (setup=rc), not the one with no /etc/rc (setup=norc).
 with_services() { [ "$setup" = rc ]; }
 
+# --- no-loss helpers (t/helpers/seqwriter) ---
+
+# seq_verdict STATE LOG: how the numbered lines of seqwriter (its state
+# file STATE) came out in LOG: numbers below the writer's next must be there
+# once, in order; numbers whose write was in flight at a kill (seqwriter
+# lists them in STATE.uncertain, and the last writer may have died mid-write
+# too) may appear at most once. Prints "lines=N lost=N duplicated=N
+# disordered=N malformed=N"; $seq_next is the writer's next number.
+seq_verdict() {
+  seq_next=$(od -An -t u8 -N 8 "$1" | tr -d ' ')
+  touch "$1.uncertain"
+  [ "$(od -An -t u8 -j 8 -N 8 "$1" | tr -d ' ')" = 1 ] && echo "$seq_next" >> "$1.uncertain"
+  awk -v next_n="$seq_next" '
+    FILENAME == ARGV[1] { uncertain[$1] = 1; next }
+    {
+      n = $1 + 0
+      if ($0 !~ /^[0-9]+$/) { bad++; next }
+      if (seen[n]++) dup++
+      if (n < last) disorder++
+      last = n; count++
+    }
+    END {
+      for (i = 0; i < next_n; i++) if (!(i in seen) && !(i in uncertain)) lost++
+      printf "lines=%d lost=%d duplicated=%d disordered=%d malformed=%d", count, lost, dup, disorder, bad
+    }' "$1.uncertain" "$2"
+}
+
 # --- log-dir helpers ---
 
 # archives DIR: the archive names of a log dir, oldest first.

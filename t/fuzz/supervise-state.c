@@ -1,6 +1,7 @@
 /* Fuzz: the supervisor's state machine driven as vigil-supervise drives
    it: control bytes (any of 256), time passing, the run's and finish's
-   exits, readiness, a MAINPID, a TERM, each chosen by the input, and the
+   exits (leaving some of a kill-process-group run's group, or not),
+   readiness, a MAINPID, a TERM, each chosen by the input, and the
    spawns the machine asks for answered as the supervisor would. It must
    never call an event impossible (supervise_step false: exit 101 in the
    supervisor) nor ask for more actions than it may. */
@@ -28,8 +29,10 @@ static void step(struct supervise_state *state, struct supervise_event const *ev
     switch (out.list[i].type) {
       case ACTION_SPAWN_RUN: next.type = EVENT_SPAWNED; next.pid = FAKE_PID; break;
       case ACTION_SPAWN_FINISH: next.type = EVENT_NO_FINISH; break;
+      case ACTION_CHECK_GROUP: next.type = EVENT_GROUP_EMPTY; break;
       case ACTION_SIGNAL_RUN:
       case ACTION_SIGNAL_FINISH:
+      case ACTION_SIGNAL_GROUP:
       case ACTION_EXIT: continue;
     }
     if (depth < 8) step(state, &next, depth + 1);
@@ -40,7 +43,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
   struct supervise_state state;
   struct supervise_config config = { .down_signal = SIGTERM, .timeout_kill_ms = data && size ? data[0] * 10u : 0,
-                                     .timeout_finish_ms = 5000 };
+                                     .timeout_finish_ms = 5000, .kill_group = size > 1 && data[1] & 2 };
   struct supervise_event boot = { .type = EVENT_BOOT, .initial_want = size > 1 && data[1] & 1 ? WANT_DOWN : WANT_UP };
   tain_addsec(&clock_now.monotonic, &tain_zero, 1000);
   clock_now.wall.sec = 1700000000;
@@ -63,6 +66,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
         event.type = EVENT_RUN_EXITED;
         event.wait_status = arg & 1 ? (arg >> 1) & 0x7f : (arg << 8) & 0xff00;
         event.exit_unknown = arg == 255;
+        event.group_left = arg & 2;
         break;
       case 3:
         if (state.phase != PHASE_FINISHING) continue;

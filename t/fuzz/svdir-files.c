@@ -23,7 +23,7 @@ static void remove_dir(void)
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
   unsigned int number;
-  int signal;
+  int signal, on;
   int fd;
   if (dirfd < 0) {
     if (!mkdtemp(dir)) abort();
@@ -37,5 +37,8 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
   close(fd);
   if (svdir_read_uint(dirfd, "value", &number) == SVDIR_READ && !size) abort();
   if (svdir_read_signal(dirfd, "value", &signal) == SVDIR_READ && (signal <= 0 || signal >= NSIG)) abort();
+  /* kill-process-group: on or off, never another value. */
+  on = 7;
+  if (svdir_read_flag(dirfd, "value", &on) == SVDIR_READ ? on != 0 && on != 1 : on != 7) abort();
   return 0;
 }

@@ -1,7 +1,8 @@
 /* fdreport FILE: a test service that writes, to FILE.new then renames it to
    FILE, its open fds ("fds 0 1 2"), its ignored and blocked signal masks
    ("ignored HEX", "blocked HEX" from /proc/self/status) and its session
-   ("sid-is-pid 1|0"), then waits for a signal. */
+   ("sid-is-pid 1|0"), then waits for a signal; with FDREPORT_EXIT=1 it
+   exits 0 instead (a oneshot's ./up). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
   fprintf(out, "sid-is-pid %d\n", getsid(0) == getpid());
   fclose(out);
   rename(tmp, argv[1]);
+  if (getenv("FDREPORT_EXIT") && !strcmp(getenv("FDREPORT_EXIT"), "1")) return 0;
   pause();
   return 0;
 }

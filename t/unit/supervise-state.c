@@ -147,6 +147,13 @@ static void run_exited(struct harness *h, int wait_status)
   step(h, &event);
 }
 
+/* ./run exits and some of its process group is still there. */
+static void run_exited_group_left(struct harness *h, int wait_status)
+{
+  struct supervise_event event = { .type = EVENT_RUN_EXITED, .wait_status = wait_status, .group_left = true };
+  step(h, &event);
+}
+
 static void finish_spawned(struct harness *h, pid_t pid)
 {
   struct supervise_event event = { .type = EVENT_FINISH_SPAWNED, .pid = pid };
@@ -195,7 +202,8 @@ static int check_actions(struct harness const *h, unsigned int count, struct sup
   vsnprintf(what, sizeof what, format, args);
   for (unsigned int i = 0; same && i < count; i++) {
     same = h->actions.list[i].type == expected[i].type;
-    if (same && (expected[i].type == ACTION_SIGNAL_RUN || expected[i].type == ACTION_SIGNAL_FINISH))
+    if (same && (expected[i].type == ACTION_SIGNAL_RUN || expected[i].type == ACTION_SIGNAL_FINISH ||
+                 expected[i].type == ACTION_SIGNAL_GROUP))
       same = h->actions.list[i].signal == expected[i].signal;
   }
   ok(same, "%s", what);
@@ -1274,6 +1282,171 @@ static void test_oneshot(void)
   check_stray(&h, &(struct supervise_event){ .type = EVENT_READY }, "READY while a oneshot is up");
 }
 
+/* kill-process-group: stops reach the run's whole group, and the stop
+   waits, bounded, for the group to empty before ./finish and a restart. */
+static void test_kill_group(void)
+{
+  struct harness h;
+  struct supervise_config config = default_config();
+  struct supervise_action group_down[2] = { { ACTION_SIGNAL_GROUP, SIGTERM }, { ACTION_SIGNAL_GROUP, SIGCONT } };
+  struct supervise_action kill_and_look[2] = { { ACTION_SIGNAL_GROUP, SIGKILL }, { ACTION_CHECK_GROUP, 0 } };
+  struct supervise_event group_empty = { .type = EVENT_GROUP_EMPTY };
+  struct snapshot before, after;
+  long long down_at, exited_at;
+
+  config.kill_group = true;
+  setup_running_with(&h, &config);
+  is_int(h.state.group, RUN_PID, "kill-group: the run leads its group (spawned with setsid)");
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 'd');
+  actions_are(&h, 2, group_down, "kill-group 'd': down-signal and CONT to the group");
+  exited_at = now_ms(&h);
+  run_exited_group_left(&h, KILLED_BY(SIGTERM));
+  no_actions(&h, "run exits, group left, already signalled: no second signal, no finish yet");
+  is_int(h.state.phase, PHASE_GROUP_STOPPING, "run exits, group left: waiting for the group");
+  is_int(h.state.status.state, SVSTATUS_FINISH, "waiting for the group: status not down yet (finish)");
+  is_uint(h.state.status.pid, 0, "waiting for the group: no pid in the status");
+  is_int(deadline_ms(&h), exited_at + GROUP_POLL_MS, "waiting for the group: next look in GROUP_POLL_MS");
+  advance_ms(&h, GROUP_POLL_MS);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_CHECK_GROUP, 0, "poll: look at the group");
+  is_int(deadline_ms(&h), now_ms(&h) + GROUP_POLL_MS, "poll: the next look is armed");
+  command(&h, 'u');
+  no_actions(&h, "'u' while the group stops: nothing started yet");
+  is_int(h.state.want, WANT_UP, "'u' while the group stops: want up");
+  command(&h, 'd');
+  no_actions(&h, "'d' while the group stops: nothing more to signal");
+  command(&h, 'k');
+  one_action(&h, ACTION_SIGNAL_GROUP, SIGKILL, "'k' while the group stops: SIGKILL to the group");
+  command(&h, 'h');
+  no_actions(&h, "'h' while the group stops: no run to signal");
+  step(&h, &group_empty);
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "group empty: ./finish");
+  ok(h.stepped, "GROUP_EMPTY in its phase: no bug");
+  send_event(&h, EVENT_NO_FINISH);
+  no_actions(&h, "down asked: stays down once the group is gone");
+  is_int(h.state.phase, PHASE_DOWN, "down");
+  is_int(deadline_ms(&h), -1, "down: no deadline, no more looks (idle means no wakeups)");
+
+  /* The group already empty at the run's exit: no wait at all. */
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  run_exited(&h, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "run exits, group empty: ./finish at once");
+
+  /* A run that dies on its own leaves a listener behind: it is part of
+     the service, stopped before the restart, so the port is free again. */
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited_group_left(&h, EXITED(1));
+  actions_are(&h, 2, group_down, "run crashed, group left: the rest gets the down-signal and CONT");
+  advance_ms(&h, GROUP_POLL_MS);
+  send_event(&h, EVENT_TIMER);
+  step(&h, &group_empty);
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "the rest gone: ./finish");
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "then the restart");
+
+  /* Bounded: timeout-kill (armed by 'd') then SIGKILL, then a grace, then on. */
+  config.timeout_kill_ms = TIMEOUT_KILL_MS;
+  setup_running_with(&h, &config);
+  down_at = now_ms(&h);
+  command(&h, 'd');
+  advance_ms(&h, 100);
+  run_exited_group_left(&h, KILLED_BY(SIGTERM));
+  while (now_ms(&h) + GROUP_POLL_MS < down_at + TIMEOUT_KILL_MS) {
+    advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+    send_event(&h, EVENT_TIMER);
+    if (h.actions.count != 1 || h.actions.list[0].type != ACTION_CHECK_GROUP) break;
+  }
+  is_int(h.state.phase, PHASE_GROUP_STOPPING, "a group that ignores the down-signal: still waited for");
+  is_int(deadline_ms(&h), down_at + TIMEOUT_KILL_MS, "the kill deadline set by 'd' still holds");
+  advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+  send_event(&h, EVENT_TIMER);
+  actions_are(&h, 2, kill_and_look, "timeout-kill: SIGKILL to the group, and a look");
+  while (h.state.phase == PHASE_GROUP_STOPPING && now_ms(&h) < down_at + TIMEOUT_KILL_MS + GROUP_KILL_GRACE_MS) {
+    advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+    send_event(&h, EVENT_TIMER);
+  }
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "a group that outlives SIGKILL (D state): going on after the grace");
+  is_int(now_ms(&h), down_at + TIMEOUT_KILL_MS + GROUP_KILL_GRACE_MS, "exactly at the grace's end");
+  before = take_snapshot(&h);
+  step(&h, &group_empty);
+  after = take_snapshot(&h);
+  ok(h.stepped && same_snapshot(&before, &after), "a late GROUP_EMPTY: no bug, no change");
+
+  /* No timeout-kill: the rest of the group still ends, after the default. */
+  config.timeout_kill_ms = 0;
+  setup_running_with(&h, &config);
+  exited_at = now_ms(&h);
+  run_exited_group_left(&h, EXITED(0));
+  while (h.actions.count == 0 || h.actions.list[0].type != ACTION_SIGNAL_GROUP || h.actions.list[0].signal != SIGKILL) {
+    advance_ms(&h, (unsigned int)(deadline_ms(&h) - now_ms(&h)));
+    send_event(&h, EVENT_TIMER);
+    if (now_ms(&h) > exited_at + GROUP_KILL_DEFAULT_MS) break;
+  }
+  is_int(now_ms(&h), exited_at + GROUP_KILL_DEFAULT_MS, "no timeout-kill: the group's SIGKILL after GROUP_KILL_DEFAULT_MS");
+
+  /* t and k reach the group; other signals only the run. */
+  setup_running_with(&h, &config);
+  command(&h, 't');
+  one_action(&h, ACTION_SIGNAL_GROUP, SIGTERM, "kill-group 't': to the group");
+  command(&h, 'k');
+  one_action(&h, ACTION_SIGNAL_GROUP, SIGKILL, "kill-group 'k': to the group");
+  command(&h, 'h');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGHUP, "kill-group 'h': the run only");
+  command(&h, 'p');
+  one_action(&h, ACTION_SIGNAL_RUN, SIGSTOP, "kill-group 'p': the run only");
+  config.timeout_kill_ms = TIMEOUT_KILL_MS;
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  advance_ms(&h, TIMEOUT_KILL_MS);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SIGNAL_GROUP, SIGKILL, "kill-group: timeout-kill's SIGKILL to the group");
+
+  /* TERM to the supervisor (the scanner's stop): the group, then exit. */
+  setup_running_with(&h, &config);
+  send_event(&h, EVENT_TERMINATE);
+  actions_are(&h, 2, group_down, "kill-group TERMINATE: to the group");
+  run_exited_group_left(&h, KILLED_BY(SIGTERM));
+  step(&h, &group_empty);
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_EXIT, 0, "kill-group TERMINATE: exit once the group is gone");
+
+  /* Without the file: the run only, and a group left is not waited for. */
+  config = default_config();
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  ok(h.actions.count == 2 && h.actions.list[0].type == ACTION_SIGNAL_RUN, "no kill-group: 'd' to the run only");
+  run_exited_group_left(&h, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "no kill-group: a group left is not waited for");
+
+  /* A oneshot's ./up has no group to stop. */
+  config.kill_group = true;
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  step(&h, &(struct supervise_event){ .type = EVENT_SPAWNED, .pid = RUN_PID, .oneshot = true });
+  command(&h, 'd');
+  ok(h.actions.count == 2 && h.actions.list[0].type == ACTION_SIGNAL_RUN, "kill-group, oneshot's ./up: the process only");
+
+  /* Adopted: the group the supervisor found, or none. */
+  setup_with(&h, &config);
+  step(&h, &(struct supervise_event){ .type = EVENT_ADOPT, .pid = RUN_PID, .group = RUN_PID, .initial_want = WANT_UP });
+  command(&h, 'd');
+  actions_are(&h, 2, group_down, "kill-group, adopted run leading its group: 'd' to the group");
+  setup_with(&h, &config);
+  step(&h, &(struct supervise_event){ .type = EVENT_ADOPT, .pid = RUN_PID, .initial_want = WANT_UP });
+  command(&h, 'd');
+  ok(h.actions.count == 2 && h.actions.list[0].type == ACTION_SIGNAL_RUN, "kill-group, adopted run, group unknown: the run only");
+
+  /* A stray look's answer while running changes nothing. */
+  setup_running_with(&h, &config);
+  before = take_snapshot(&h);
+  step(&h, &group_empty);
+  after = take_snapshot(&h);
+  ok(h.stepped && same_snapshot(&before, &after), "GROUP_EMPTY while running: no bug, no change");
+}
+
 int main(void)
 {
   test_init_and_boot();
@@ -1297,5 +1470,6 @@ int main(void)
   test_live();
   test_held();
   test_oneshot();
+  test_kill_group();
   return done_testing();
 }

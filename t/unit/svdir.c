@@ -156,6 +156,36 @@ static void test_signal(void)
   is_int(signal, UNTOUCHED, "signal: an absent file leaves the default alone");
 }
 
+/* kill-process-group: on or off, anything else refused as timeout-kill's junk is. */
+static void test_flag(void)
+{
+  static struct { char const *content; int on; } const valid[] = {
+    { "", 1 }, { "\n", 1 }, { "  \t\n", 1 }, { "1", 1 }, { "1\n", 1 }, { " 1 \n", 1 }, { "0\n", 0 }, { "0", 0 },
+  };
+  static char const *const invalid[] = { "yes\n", "2\n", "01\n", "1 1\n", "-1\n", "on", "0x1", "99999999999999999999999999999999999" };
+  int on;
+  for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++) {
+    on = UNTOUCHED;
+    write_file(TEST_FILE, valid[i].content);
+    is_int(svdir_read_flag(service_dirfd, TEST_FILE, &on), SVDIR_READ, "flag: '%.*s' is read",
+           (int)strcspn(valid[i].content, "\n"), valid[i].content);
+    is_int(on, valid[i].on, "flag: '%.*s' is %s", (int)strcspn(valid[i].content, "\n"), valid[i].content,
+           valid[i].on ? "on" : "off");
+  }
+  for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+    on = UNTOUCHED;
+    errno = 0;
+    write_file(TEST_FILE, invalid[i]);
+    is_int(svdir_read_flag(service_dirfd, TEST_FILE, &on), SVDIR_INVALID, "flag: '%.*s' is invalid",
+           (int)strcspn(invalid[i], "\n"), invalid[i]);
+    ok(errno != 0 && on == UNTOUCHED, "flag: '%.*s' sets errno, leaves the value alone",
+       (int)strcspn(invalid[i], "\n"), invalid[i]);
+  }
+  on = UNTOUCHED;
+  is_int(svdir_read_flag(service_dirfd, "absent", &on), SVDIR_ABSENT, "flag: an absent file is SVDIR_ABSENT");
+  is_int(on, UNTOUCHED, "flag: an absent file leaves the default alone");
+}
+
 static void test_exists(void)
 {
   write_file(SVDIR_DOWN, "");
@@ -189,6 +219,7 @@ int main(void)
   }
   test_uint();
   test_signal();
+  test_flag();
   test_exists();
   remove_temp_dir();
   return done_testing();
