@@ -18,7 +18,7 @@
 unshare -fpm --mount-proc true 2>/dev/null || skip_all "unshare -fpm --mount-proc does not work here"
 
 SERVICES=100
-LINES=300
+LINES=100
 
 kit() {
   mkdir -p "$T/$1/conf" "$T/$1/rc"
