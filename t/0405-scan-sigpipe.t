@@ -11,11 +11,14 @@
 
 # sigmask PID FIELD: SigIgn, SigBlk... of PID.
 sigmask() { sed -n "s/^$2:[[:space:]]*//p" /proc/"$1"/status 2>/dev/null; }
-# host_pid DIR: the pid of DIR's service (its cwd, not its supervisor's).
+# host_pid NAME: the pid of service NAME: the child of its supervisor (a
+# child of the scanner whose last argument is NAME).
 host_pid() {
-  local p
-  for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] && [ "$(cat "$p/comm" 2>/dev/null)" != vigil-supervise ] && { echo "${p#/proc/}"; return; }
+  local sup
+  for sup in $(cat /proc/"$scanner"/task/"$scanner"/children 2>/dev/null); do
+    case $(tr '\0' ' ' < /proc/"$sup"/cmdline 2>/dev/null) in
+      *vigil-supervise" $1 ") tr -d ' ' < /proc/"$sup"/task/"$sup"/children; return ;;
+    esac
   done
 }
 
@@ -40,7 +43,7 @@ check() {
   else
     ok "$how: the service that prints runs on" eval '[ "$(file_lines "$d.talker-starts")" = 1 ] && is_up "$d/talker"'
   fi
-  quiet=$(host_pid "$d/quiet")
+  quiet=$(host_pid quiet)
   is "$(sigmask "$quiet" SigIgn)" 0000000000000000 "$how: a service starts with no signal ignored (SIGPIPE at its default)"
   # The scanner warns (a dir with no run), a supervisor warns (a run not
   # executable): both to the broken stderr.
@@ -55,7 +58,7 @@ check() {
   mkservice "$d/late" "exec sleep 1000"
   ok "$how: the scanner, having warned, still picks up a new service" wait_until 30 is_up "$d/late"
   ok "$how: the scanner is alive" alive "$scanner"
-  ok "$how: the quiet service runs on, the same process" eval '[ "$(host_pid "$d/quiet")" = "$quiet" ]'
+  ok "$how: the quiet service runs on, the same process" eval '[ -n "$quiet" ] && [ "$(host_pid quiet)" = "$quiet" ]'
   lines=$(file_lines "$d.logged-log")
   ok "$how: the logged service's lines still reach its logger" wait_until 30 eval '[ "$(file_lines "$d.logged-log")" -gt "$lines" ]'
   kill -TERM "$scanner"
