@@ -171,7 +171,7 @@ static void __attribute__((noreturn)) power_now(char const *mode)
   argv[0] = findprog("vigil-shutdown", "VIGIL_SHUTDOWN", path);
   diagout_handover();
   if (argv[0]) execv(argv[0], (char *const *)argv);
-  diagout_reclaim();
+  diagout_handover_failed();
   strerr_warnw("unable to run vigil-shutdown --final: sync, then reboot(2) directly");
   sync();
   reboot(!strcmp(mode, "halt") ? RB_HALT_SYSTEM : !strcmp(mode, "poweroff") ? RB_POWER_OFF : RB_AUTOBOOT);
@@ -291,7 +291,7 @@ static void __attribute__((noreturn)) boot_failed(void)
   diagout_handover();
   execv("/proc/self/exe", (char *const *)boot.argv);
   execvp(boot.argv[0], (char *const *)boot.argv);
-  diagout_reclaim();
+  diagout_handover_failed();
   strerr_warnwusys("re-execute ", boot.argv[0]);
   reap_forever();
 }
@@ -711,7 +711,7 @@ static void __attribute__((noreturn)) exec_scanner(void)
   if (boot.notify_socket[0]) setenv("NOTIFY_SOCKET", boot.notify_socket, 1);
   diagout_handover();
   execv(scanner, (char *const *)argv);
-  diagout_reclaim();
+  diagout_handover_failed();
   set_why("unable to exec ", scanner, "", errno);
   /* The runner reads EOF once we are gone from its pipe: it exits. */
   close(notify[1]);

@@ -171,7 +171,13 @@ uint64_t diagout_dropped(void)
   return out.dropped;
 }
 
-void diagout_reclaim(void)
+void diagout_handover_failed(void)
+{
+  unsetenv(DIAGOUT_DROPPED_VAR);
+}
+
+/* The count of the stage before, out of the environment. */
+static void take_handover(void)
 {
   char const *text = getenv(DIAGOUT_DROPPED_VAR);
   uint64_t count = 0;
@@ -196,7 +202,7 @@ void diagout_init(void)
 {
   struct stat st;
   int fd;
-  diagout_reclaim();
+  take_handover();
   if (out.kind == DIAGOUT_REOPENED) close(out.fd);
   out.kind = DIAGOUT_PLAIN;
   out.fd = 2;

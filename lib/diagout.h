@@ -25,8 +25,9 @@ void diagout_init(void);
 /* Before exec'ing the next stage: the pending count, in the environment. */
 void diagout_handover(void);
 
-/* After that exec failed: the count back from the environment. */
-void diagout_reclaim(void);
+/* After that exec failed: the count (still ours) out of the environment,
+   where the children we start next must not find it. */
+void diagout_handover_failed(void);
 
 /* Bytes of messages dropped and not yet reported. */
 uint64_t diagout_dropped(void);

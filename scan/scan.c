@@ -179,7 +179,7 @@ static void finish_stop(void)
       /* The final stage says what we could not (our count of dropped bytes). */
       diagout_handover();
       execv(argv[0], (char *const *)argv);
-      diagout_reclaim();
+      diagout_handover_failed();
       strerr_warnwusys("exec ", argv[0]);
       /* PID 1 must not exit: the kernel would panic. Stay and reap. */
       for (;;) if (wait(0) < 0 && errno == ECHILD) pause();

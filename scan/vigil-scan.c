@@ -169,7 +169,7 @@ static void __attribute__((noreturn)) setup_failed(char const *what, char const 
   argv[0] = findprog("vigil-init", "VIGIL_INIT", init);
   diagout_handover();
   if (argv[0]) execv(argv[0], (char *const *)argv);
-  diagout_reclaim();
+  diagout_handover_failed();
   strerr_warnwusys("exec vigil-init: staying as PID 1 and reaping");
   for (;;) if (wait(0) < 0 && errno == ECHILD) pause();
 }
