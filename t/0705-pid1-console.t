@@ -26,7 +26,7 @@ kit() {
   mkfifo "$T/$1/ctl"
 }
 # child PID: the one child of PID (ptyrun has unshare, unshare has PID 1).
-child() { tr -d ' ' < /proc/"$1"/task/"$1"/children 2>/dev/null; }
+child() { tr -d ' ' 2>/dev/null < /proc/"$1"/task/"$1"/children; }
 has_child() { [ -n "$(child "$1")" ]; }
 # boot NAME [WRAPPER...]: vigil-init of kit NAME as a machine's PID 1 of new
 # namespaces, under ptyrun, or WRAPPER when given (which execs what
