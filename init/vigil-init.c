@@ -19,6 +19,7 @@
 #include <skalibs/types.h>
 
 #include "bootargs.h"
+#include "diagout.h"
 #include "exitcode.h"
 #include "findprog.h"
 #include "pidns.h"
@@ -167,7 +168,9 @@ static void __attribute__((noreturn)) power_now(char const *mode)
   if (!svpath_join(path, svpath_env_dir("VIGIL_RUNDIR", VIGIL_RUNDIR_DEFAULT), VIGIL_FORCE_FLAG)) unlink(path);
   strerr_warn(PROG, ": ", mode, " asked during the rescue: the final stage");
   argv[0] = findprog("vigil-shutdown", "VIGIL_SHUTDOWN", path);
+  diagout_handover();
   if (argv[0]) execv(argv[0], (char *const *)argv);
+  diagout_handover_failed();
   strerr_warnw("unable to run vigil-shutdown --final: sync, then reboot(2) directly");
   sync();
   reboot(!strcmp(mode, "halt") ? RB_HALT_SYSTEM : !strcmp(mode, "poweroff") ? RB_POWER_OFF : RB_AUTOBOOT);
@@ -212,6 +215,8 @@ static void __attribute__((noreturn)) exec_rescue(enum rescue_reason reason)
   char custom[PATH_MAX];
   char const *argv[3] = { RESCUE_SHELL, "-i", 0 };
   unblock_all_signals();
+  /* Ignored by PID 1 (see main): the shell starts with it at its default. */
+  signal(SIGPIPE, SIG_DFL);
   setsid();
   /* After rc.init, services run (a console getty, say): never steal their tty. */
   if (isatty(0)) ioctl(0, TIOCSCTTY, reason == RESCUE_RCINIT ? 0 : 1);
@@ -282,8 +287,10 @@ static void __attribute__((noreturn)) boot_failed(void)
   next[uint_fmt(next, boot.attempt + 1)] = 0;
   setenv(BOOT_ATTEMPT_VAR, next, 1);
   strerr_warn(PROG, ": retrying the boot");
+  diagout_handover();
   execv("/proc/self/exe", (char *const *)boot.argv);
   execvp(boot.argv[0], (char *const *)boot.argv);
+  diagout_handover_failed();
   strerr_warnwusys("re-execute ", boot.argv[0]);
   reap_forever();
 }
@@ -577,6 +584,8 @@ static void drop_forwarded_signals(void)
 
 static void __attribute__((noreturn)) exec_cmd(void)
 {
+  /* Ignored by PID 1 (see main), and so far by the runner: CMD gets its default. */
+  signal(SIGPIPE, SIG_DFL);
   execvp(boot.cmd[0], (char *const *)boot.cmd);
   strerr_warnwusys("run ", boot.cmd[0]);
   _exit(errno == ENOENT ? EXIT_CMD_NOT_FOUND : EXIT_CMD_NOT_EXECUTABLE);
@@ -681,7 +690,9 @@ static void __attribute__((noreturn)) exec_scanner(void)
   argv[argc] = 0;
   /* Given back for the scanner alone: it says STOPPING=1. */
   if (boot.notify_socket[0]) setenv("NOTIFY_SOCKET", boot.notify_socket, 1);
+  diagout_handover();
   execv(scanner, (char *const *)argv);
+  diagout_handover_failed();
   set_why("unable to exec ", scanner, "", errno);
   /* The runner reads EOF once we are gone from its pipe: it exits. */
   close(notify[1]);
@@ -776,14 +787,22 @@ int main(int argc, char const *const *argv)
   if (getpid() != 1)
     strerr_dief(VIGIL_EXIT_USAGE, "not PID 1: vigil-init is the system's init (run it as PID 1 of a PID namespace to test it)");
   hold_signals();
+  /* A broken pipe on our stderr (a container's runtime gone) is an
+     error to note, never a death (the runner's, not PID 1's: the kernel
+     spares PID 1 anyway). */
+  signal(SIGPIPE, SIG_IGN);
   boot.cmdline = svpath_env_dir("VIGIL_CMDLINE", DEFAULT_CMDLINE);
   mount_proc_early();
+  /* A console nobody reads must not stop the boot: our messages never block. */
+  diagout_init();
   find_role();
   find_cmd(argc, argv);
   settle_process();
   console_fds();
   mount_api_filesystems();
   console_fds();
+  /* fd 2 may be the console just opened, or /dev/null. */
+  diagout_init();
   /* Only the initial namespace's init may: elsewhere a harmless EINVAL. */
   if (!boot.container) reboot(RB_DISABLE_CAD);
   if (!boot.container && !boot.cmdline_read) read_cmdline();

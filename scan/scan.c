@@ -11,6 +11,7 @@
 #include <skalibs/types.h>
 
 #include "deadline.h"
+#include "diagout.h"
 #include "exitcode.h"
 #include "sdnotify.h"
 #include "spawn.h"
@@ -175,7 +176,10 @@ static void finish_stop(void)
       _exit(scan.stop.exit_code);
     case ROLE_MACHINE: {
       char const *argv[] = { scan.shutdown, "--final", scan_stop_goal_name(scan.stop.goal), 0 };
+      /* The final stage says what we could not (our count of dropped bytes). */
+      diagout_handover();
       execv(argv[0], (char *const *)argv);
+      diagout_handover_failed();
       strerr_warnwusys("exec ", argv[0]);
       /* PID 1 must not exit: the kernel would panic. Stay and reap. */
       for (;;) if (wait(0) < 0 && errno == ECHILD) pause();

@@ -22,6 +22,7 @@
 #include <skalibs/types.h>
 
 #include "daemon.h"
+#include "diagout.h"
 #include "exitcode.h"
 #include "findprog.h"
 #include "pidns.h"
@@ -166,7 +167,9 @@ static void __attribute__((noreturn)) setup_failed(char const *what, char const 
   }
   setenv(VIGIL_SCAN_FAILED_VAR, told, 1);
   argv[0] = findprog("vigil-init", "VIGIL_INIT", init);
+  diagout_handover();
   if (argv[0]) execv(argv[0], (char *const *)argv);
+  diagout_handover_failed();
   strerr_warnwusys("exec vigil-init: staying as PID 1 and reaping");
   for (;;) if (wait(0) < 0 && errno == ECHILD) pause();
 }
@@ -209,6 +212,9 @@ static enum scan_role settle_role(enum scan_role asked)
 static void setup(void)
 {
   daemon_sane_fds();
+  /* PID 1 never blocks on a console nobody reads (nor a supervisor: see
+     vigil-supervise); the services keep fd 2 as it was, blocking. */
+  diagout_init();
   find_programs();
   scan.dir_path = absolute(scan.dir);
   if (!scan.dir_path) setup_failed("unable to resolve the scan dir ", scan.dir, errno);

@@ -20,6 +20,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include "diagout.h"
 #include "exitcode.h"
 #include "svpaths.h"
 #include "linux-syscall.h"
@@ -481,13 +482,18 @@ static void unmount_all(char const *root)
   else step_line("unable to remount ", root, " read-only: ", strerror(errno));
 }
 
-static void __attribute__((noreturn)) final_stage(enum mode mode, unsigned int grace_ms)
+/* bad: why the mode is not what was asked (0 when it is). */
+static void __attribute__((noreturn)) final_stage(enum mode mode, unsigned int grace_ms, char const *bad)
 {
   char const *test_root = getenv("VIGIL_FINAL_ROOT");
   int alone;
   if (getpid() != 1) strerr_dief(VIGIL_EXIT_USAGE, "--final runs only as PID 1");
   clock_gettime(CLOCK_MONOTONIC, &final_start);
   clean_state();
+  /* A console stopped or nobody reads must not keep the machine from
+     reboot(2): what does not fit is dropped, and the count said. */
+  diagout_init();
+  if (bad) strerr_warnw(bad);
   step_line("final stage: ", modes[mode].name);
   alone = kill_everything(grace_ms);
   bounded_sync();
@@ -562,10 +568,9 @@ static void __attribute__((noreturn)) parse_final(int argc, char const *const *a
     i += 2;
   }
   bad = bad || argc != i + 1 || !mode_by_name(argv[i], &mode);
-  if (!bad) final_stage(mode, grace_ms);
+  if (!bad) final_stage(mode, grace_ms, 0);
   /* PID 1 must not exit on its arguments: the kernel would panic. */
-  strerr_warnw("bad arguments to --final: halting");
-  final_stage(MODE_HALT, FINAL_GRACE_MS);
+  final_stage(MODE_HALT, FINAL_GRACE_MS, "bad arguments to --final: halting");
 }
 
 int main(int argc, char const *const *argv)

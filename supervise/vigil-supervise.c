@@ -19,6 +19,7 @@
 
 #include "daemon.h"
 #include "deadline.h"
+#include "diagout.h"
 #include "exitcode.h"
 #include "linux-syscall.h"
 #include "procstat.h"
@@ -606,6 +607,9 @@ static void setup(char const *dir)
   g.notify_fd = g.pidfd = -1;
   sdnotify_init();
   daemon_sane_fds();
+  /* A supervisor blocked on the console could not answer svc: its
+     messages never block (its service's fd 2 still does). */
+  diagout_init();
   gate_setup(dir);
   if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   set_prog(dir);
