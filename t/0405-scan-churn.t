@@ -3,7 +3,7 @@
 # 300 logged service dirs are added (svactivate) and removed
 # (svdeactivate) and 3,000 restarts happen; at the end the scanner and
 # every supervisor that lived through it have the fds, inotify watches and
-# private memory they had after a warm-up.
+# private memory they had after a warm-up (150 adds, two restarts each).
 #
 # Restarts: a supervisor restarts a run that dies younger than 1 s only
 # after a back-off (supervise-state.c), so no one service restarts faster
@@ -36,26 +36,26 @@ figures() {
 settled() { [ "$(ps -o pid= --ppid "$scanner" | wc -l)" = $((SERVICES + 2)) ]; }
 starts() { stat -c %s "$T/starts" 2>/dev/null || echo 0; }
 started_past() { [ "$(starts)" -ge "$1" ]; }
-all_down() { ! svstat $all_services | grep -q ': up '; }
 
 termer=
 start_termer() {
   start sh -c 'while :; do svc -t "$@"; sleep 1.2; done' sh $termed
   termer=$!
 }
+# A TERM that reaches the new sh before its exec is lost: sent again until
+# it is gone.
 stop_termer() {
-  kill "$termer" 2>/dev/null
+  wait_until 10 eval 'kill "$termer" 2>/dev/null; dead "$termer"' || kill -KILL "$termer" 2>/dev/null
   reap "$termer" > /dev/null
 }
 
 # snapshot FILE: "NAME PID FDS WATCHES PRIVATE" of the scanner and each
-# supervisor, taken with every service down: nothing half-way through a
-# fork or a restart.
+# supervisor, taken with every service down (then up again), the termer
+# stopped: nothing half-way through a fork or a restart.
 snapshot() {
   local pid
-  stop_termer
   svc -d $all_services
-  wait_until 60 all_down || diag "services still up at a snapshot: $(svstat $all_services | grep ': up ' | head -3)"
+  svwait -d -t 60000 $all_services || diag "services still up at a snapshot: $(svstat $all_services | grep ': up ' | head -3)"
   {
     echo "scanner $scanner $(figures "$scanner")"
     for pid in $(ps -o pid= --ppid "$scanner"); do
@@ -64,7 +64,6 @@ snapshot() {
     done
   } | sort > "$1"
   svc -u $all_services
-  start_termer
 }
 
 # add_remove: BATCH new logged services installed, all up, then removed.
@@ -89,6 +88,8 @@ add_remove() {
   # the services when it reaps them. Until then the next batch would be
   # in its tables beside this one: a larger peak than the warm-up's.
   wait_until 60 settled || diag "the scanner still has $(ps -o pid= --ppid "$scanner" | wc -l) children"
+  set -- $(figures "$scanner")
+  echo "$3" >> "scanner-kib.$phase"
   rm -rf $sources
   added=$((added + BATCH))
 }
@@ -108,21 +109,34 @@ scanner=$!
 wait_until 60 started_past $((SERVICES + 2)); ok "every restarter started" [ $? = 0 ]
 start_termer
 
-# Warm-up: a batch, and every restarter restarted about twice.
-added=0
-add_remove
+# Warm-up: every restarter restarted about twice, then, with them down
+# (no CPU spent on restarts meanwhile), three batches.
 wait_until 120 started_past $((SERVICES * 3)); ok "warm-up: every restarter restarted about twice ($(starts) starts)" [ $? = 0 ]
+stop_termer
+svc -d $all_services
+added=0 phase=warmup
+add_remove; add_remove; add_remove
 snapshot before
+start_termer
 
-added=0
+# The restarts stop once there were enough (every service down: no CPU
+# spent on more while the batches go on), the batches once all are done.
+added=0 phase=churn
 began=$(now_ms)
 from=$(starts)
-while [ "$added" -lt "$ADDS" ]; do add_remove; done
+restarting=yes
+enough_restarts() {
+  [ "$restarting" = yes ] && started_past $((from + RESTARTS)) || return 0
+  restarts_ms=$(( $(now_ms) - began ))
+  stop_termer
+  svc -d $all_services
+  restarting=no
+}
+while [ "$added" -lt "$ADDS" ]; do add_remove; enough_restarts; done
 adds_ms=$(( $(now_ms) - began ))
 wait_until 300 started_past $((from + RESTARTS)); ok "$RESTARTS restarts" [ $? = 0 ]
-restarts_ms=$(( $(now_ms) - began ))
+enough_restarts
 snapshot after
-stop_termer
 diag "$ADDS adds and removes in $adds_ms ms; $(( $(starts) - from )) restarts in $restarts_ms ms"
 
 ok "no batch service left in the scan dir" [ -z "$(ls sv | grep '^c')" ]
@@ -131,7 +145,15 @@ set -- $(grep '^scanner ' before) $(grep '^scanner ' after | cut -d' ' -f3-)
 diag "scanner: fds $3 -> $6, inotify watches $4 -> $7, private $5 -> $8 KiB"
 is "$6" "$3" "scanner: as many fds at the end as at the start"
 is "$7" "$4" "scanner: as many inotify watches (the scan dir and each running service's dir)"
-ok "scanner: private memory within 4 KiB ($5 -> $8 KiB)" [ $(( $8 - $5 )) -le 4 ] && [ $(( $5 - $8 )) -le 4 ]
+# Its private memory, read after each batch once the batch's supervisors
+# were reaped: musl's malloc maps and unmaps a group of pages (8 KiB) as
+# names come and go, so one reading may land on either side; a leak
+# grows past the most the warm-up saw. 300 adds: a leak of 14 bytes an
+# add would pass 4 KiB.
+warm=$(sort -n scanner-kib.warmup | sed -n '$p')
+most=$(sort -n scanner-kib.churn | sed -n '$p')
+diag "scanner private KiB after each batch: warm-up $(paste -sd' ' scanner-kib.warmup); churn $(paste -sd' ' scanner-kib.churn)"
+ok "scanner: private memory after each batch never past the warm-up's most by over 4 KiB ($warm -> $most KiB)" [ "$most" -le $((warm + 4)) ]
 
 join before after | awk '$1 != "scanner"' > joined
 is "$(wc -l < joined | tr -d ' ')" $((SERVICES + 2)) "every restarter's supervisor is there at both ends"
