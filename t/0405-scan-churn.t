@@ -106,7 +106,9 @@ while [ $i -lt $((SERVICES + 2)) ]; do
 done
 start vigil-scan "$T/sv" > scan-stdout 2> scan-stderr
 scanner=$!
-wait_until 60 started_past $((SERVICES + 2)); ok "every restarter started" [ $? = 0 ]
+# The crashers' starts count too: the termed ones must be up before svc -t.
+wait_until 60 started_past $((SERVICES + 2)) && svwait -u -t 60000 $termed
+ok "every restarter started" [ $? = 0 ]
 start_termer
 
 # Warm-up: every restarter restarted about twice, then, with them down
@@ -153,7 +155,16 @@ is "$7" "$4" "scanner: as many inotify watches (the scan dir and each running se
 warm=$(sort -n scanner-kib.warmup | sed -n '$p')
 most=$(sort -n scanner-kib.churn | sed -n '$p')
 diag "scanner private KiB after each batch: warm-up $(paste -sd' ' scanner-kib.warmup); churn $(paste -sd' ' scanner-kib.churn)"
-ok "scanner: private memory after each batch never past the warm-up's most by over 4 KiB ($warm -> $most KiB)" [ "$most" -le $((warm + 4)) ]
+# Under ASan a freed block waits in a quarantine (256 MB) before it is
+# used again, and each new call stack of a malloc is kept: the scanner's
+# memory grows with every free, in steps that are ASan's (tried without
+# the quarantine: +24 to +48 KiB after a flat warm-up). Its supervisors
+# allocate nothing on a restart, and are held to the same 4 KiB there.
+if [ "${VIGIL_SANITIZED:-}" = 1 ]; then
+  pass "# SKIP scanner's private memory under ASan: its allocator's, not vigil's ($warm -> $most KiB)"
+else
+  ok "scanner: private memory after each batch never past the warm-up's most by over 4 KiB ($warm -> $most KiB)" [ "$most" -le $((warm + 4)) ]
+fi
 
 join before after | awk '$1 != "scanner"' > joined
 is "$(wc -l < joined | tr -d ' ')" $((SERVICES + 2)) "every restarter's supervisor is there at both ends"
