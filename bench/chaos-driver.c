@@ -5,7 +5,9 @@
    random service gets one of: SIGKILL to its supervisor, to its logger's
    supervisor, to its writer, to its logger; svc -t of it or of its
    logger; its dir renamed to .sN and back 0 to 3 s later; its dir removed
-   (rm -rf) and a fresh copy of the template renamed in 0 to 3 s later.
+   (rm -rf) and a fresh copy of the template renamed in 0 to 3 s later;
+   SIGKILL to both its supervisors and at once the rename or the removal
+   (what they left running must then be stopped by the scanner).
    Meanwhile, every 50 ms, the scanner's process tree is read (its
    children, and theirs: a service whose supervisor died is the
    scanner's, which is their subreaper): two live writers of one service
@@ -30,9 +32,11 @@
 #define MAX_PIDS 4
 #define SAMPLE_MS 50
 
-enum action { KILL_SUPERVISOR, KILL_LOG_SUPERVISOR, KILL_WRITER, KILL_LOGGER, SVC_T, SVC_T_LOG, HIDE, REMOVE, ACTIONS };
+enum action { KILL_SUPERVISOR, KILL_LOG_SUPERVISOR, KILL_WRITER, KILL_LOGGER, SVC_T, SVC_T_LOG, HIDE, REMOVE,
+              KILL_HIDE, KILL_REMOVE, ACTIONS };
 static char const *const action_names[ACTIONS] = {
-  "kill_supervisor", "kill_log_supervisor", "kill_writer", "kill_logger", "svc_t", "svc_t_log", "hide", "remove"
+  "kill_supervisor", "kill_log_supervisor", "kill_writer", "kill_logger", "svc_t", "svc_t_log", "hide", "remove",
+  "kill_both_supervisors_then_hide", "kill_both_supervisors_then_remove"
 };
 
 struct service {
@@ -236,6 +240,16 @@ static void act(int i, enum action action, long long now)
     case SVC_T_LOG:
       snprintf(log, sizeof log, "%s/log", live);
       run((char *[]){ "svc", "-t", log, 0 });
+      break;
+    case KILL_HIDE:
+    case KILL_REMOVE:
+      /* The dir goes before a new supervisor can adopt what the dead
+         ones left: the scanner must stop those itself. */
+      if (s->supervisor) kill(s->supervisor, SIGKILL);
+      if (s->log_supervisor) kill(s->log_supervisor, SIGKILL);
+      act(i, action == KILL_HIDE ? HIDE : REMOVE, now);
+      if (s->away == ACTIONS) return;
+      action_counts[action == KILL_HIDE ? HIDE : REMOVE]--;
       break;
     case HIDE:
       path_of(away, sizeof away, "sv", ".s", i);
