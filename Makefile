@@ -143,7 +143,7 @@ static_UNITS := $($(static)_UNITS)
 static_HELPERS := $($(static)_HELPERS)
 ALL := $(static_BINS) $(if $(filter musl,$(LIBC)),execline)
 
-.PHONY: all check check-plain check-asan install clean deps test-deps fuzz fuzz-deps bench bench-container container-image execline
+.PHONY: all check check-plain check-asan install clean deps test-deps fuzz fuzz-deps bench bench-chaos bench-container container-image execline
 .SECONDARY:
 
 all: $(ALL)
@@ -237,7 +237,7 @@ check-asan: $(asan_BINS) $(asan_UNITS) $(asan_HELPERS) test-deps
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	prove -j2 t/
 
-BENCH_TOOLS := probe-service pause pause-musl latency count-starts pickup-latency stop-wait
+BENCH_TOOLS := probe-service pause pause-musl latency count-starts pickup-latency stop-wait chaos-driver chaos-writer
 BENCH_BINS := $(addprefix $(BUILD)/bench/,$(BENCH_TOOLS))
 
 # Benchmark tools: static where they stand in for a service (no loader in
@@ -260,6 +260,12 @@ bench: $(musl_BINS) $(glibc_BINS) $(BENCH_BINS)
 	VIGIL_BIN=$(CURDIR)/$(musl_DIR)/bin VIGIL_BIN_GLIBC=$(CURDIR)/$(glibc_DIR)/bin \
 	VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers \
 	BENCH_BIN=$(CURDIR)/$(BUILD)/bench QUICK=$(QUICK) sh bench/run
+
+# Chaos: 100 logged services under random kills, restarts, renames and
+# removals for CHAOS_S seconds (600), two CPU hogs beside (bench/chaos).
+bench-chaos: $(musl_BINS) $(BENCH_BINS)
+	VIGIL_BIN=$(CURDIR)/$(musl_DIR)/bin VIGIL_PEERS=$(CURDIR)/$(BUILD)/peers \
+	BENCH_BIN=$(CURDIR)/$(BUILD)/bench sh bench/chaos $(or $(CHAOS_S),600)
 
 # build/container/: Dockerfile and vigil-rootfs.tar, for podman build or docker build.
 container-image: $(static_BINS)

@@ -2,7 +2,10 @@
    ./run itself (no shell in between), it writes "PID START_NS" to
    ./started.new, renames it to ./started (CLOCK_MONOTONIC at its start),
    writes one byte to the fifo $PROBE_NOTIFY if set (so a benchmark can
-   count thousands of starts without polling), then waits for a signal. */
+   count thousands of starts without polling), then waits for a signal;
+   or, when the service dir holds a file probe-lifetime-ms, exits 0 that
+   many milliseconds after its start (a service that ends by itself, for
+   restarts nobody asks for). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,17 @@ int main(void)
     int fd = open(getenv("PROBE_NOTIFY"), O_WRONLY | O_CLOEXEC);
     if (fd < 0 || write(fd, "u", 1) != 1) return 111;
     close(fd);
+  }
+  out = fopen("probe-lifetime-ms", "r");
+  if (out) {
+    long ms = 0;
+    struct timespec rest;
+    if (fscanf(out, "%ld", &ms) != 1 || ms < 0) return 100;
+    fclose(out);
+    rest.tv_sec = ms / 1000;
+    rest.tv_nsec = ms % 1000 * 1000000L;
+    while (nanosleep(&rest, &rest) < 0) {}
+    return 0;
   }
   for (;;) pause();
 }
