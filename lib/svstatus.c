@@ -26,14 +26,23 @@ enum svstatus_offset {
   OFFSET_FLAGS = 40,
   OFFSET_REASON = 41,
   OFFSET_RESERVED = 42,     /* 2 bytes, zero */
-  OFFSET_PID_START = 44,    /* LE64 */
-  OFFSET_END = 52
+  OFFSET_PID_START = 44,    /* LE64; end of layout 1 */
+  OFFSET_RESTARTS = 52,     /* LE32 */
+  OFFSET_SUPERVISED = 56,   /* LE64 ns of CLOCK_BOOTTIME, as the three below */
+  OFFSET_FIRST_SPAWN = 64,
+  OFFSET_FIRST_READY = 72,
+  OFFSET_SPAWNED = 80,
+  OFFSET_END = 88
 };
 
 _Static_assert(OFFSET_END == SVSTATUS_SIZE, "status layout and size disagree");
+_Static_assert(OFFSET_RESTARTS == SVSTATUS_SIZE_V1, "layout 1 is layout 2's start");
 
-/* "vgl" and a layout version: tells our file from a foreign one of the same length. */
-static char const svstatus_magic[4] = { 'v', 'g', 'l', 1 };
+/* "vgl" and a layout version: tells our file from a foreign one of the
+   same length. Layout 1 is read (a supervisor of the previous release
+   handing over); only layout 2 is written. */
+#define MAGIC_LEN 3
+static char const svstatus_magic[4] = { 'v', 'g', 'l', 2 };
 
 enum svstatus_flag {
   FLAG_READY = 1 << 0,
@@ -57,6 +66,11 @@ void svstatus_pack(char out[SVSTATUS_SIZE], struct svstatus const *status)
                            | (status->live ? FLAG_LIVE : 0));
   out[OFFSET_REASON] = (char)status->reason;
   uint64_pack(out + OFFSET_PID_START, status->pid_start_time);
+  uint32_pack(out + OFFSET_RESTARTS, status->restarts);
+  uint64_pack(out + OFFSET_SUPERVISED, status->supervised_ns);
+  uint64_pack(out + OFFSET_FIRST_SPAWN, status->first_spawn_ns);
+  uint64_pack(out + OFFSET_FIRST_READY, status->first_ready_ns);
+  uint64_pack(out + OFFSET_SPAWNED, status->spawned_ns);
 }
 
 static void unpack_common(struct svstatus *status, char const *bytes)
@@ -83,11 +97,12 @@ static int unpack_runit(struct svstatus *status, char const *bytes)
   return -1;
 }
 
-static int unpack_vigil(struct svstatus *status, char const *bytes)
+static int unpack_vigil(struct svstatus *status, char const *bytes, unsigned char layout)
 {
   uint32_t wait_status;
   unsigned char flags = (unsigned char)bytes[OFFSET_FLAGS];
-  if (memcmp(bytes + OFFSET_MAGIC, svstatus_magic, sizeof svstatus_magic)) return -1;
+  if (memcmp(bytes + OFFSET_MAGIC, svstatus_magic, MAGIC_LEN) || (unsigned char)bytes[OFFSET_MAGIC + MAGIC_LEN] != layout)
+    return -1;
   if (unpack_runit(status, bytes) < 0) return -1;
   svtime_unpack(bytes + OFFSET_READY_AT, &status->ready_at);
   uint32_unpack(bytes + OFFSET_WAIT_STATUS, &wait_status);
@@ -98,6 +113,12 @@ static int unpack_vigil(struct svstatus *status, char const *bytes)
   if ((unsigned char)bytes[OFFSET_REASON] > SVSTATUS_REASON_UP_FAILED) return -1;
   status->reason = (enum svstatus_reason)bytes[OFFSET_REASON];
   uint64_unpack(bytes + OFFSET_PID_START, &status->pid_start_time);
+  if (layout < 2) return 0;
+  uint32_unpack(bytes + OFFSET_RESTARTS, &status->restarts);
+  uint64_unpack(bytes + OFFSET_SUPERVISED, &status->supervised_ns);
+  uint64_unpack(bytes + OFFSET_FIRST_SPAWN, &status->first_spawn_ns);
+  uint64_unpack(bytes + OFFSET_FIRST_READY, &status->first_ready_ns);
+  uint64_unpack(bytes + OFFSET_SPAWNED, &status->spawned_ns);
   return 0;
 }
 
@@ -113,10 +134,14 @@ int svstatus_unpack(struct svstatus *status, char const *bytes, size_t len)
       status->format = SVSTATUS_FORMAT_RUNIT;
       unpack_common(status, bytes);
       return unpack_runit(status, bytes);
+    case SVSTATUS_SIZE_V1:
+      status->format = SVSTATUS_FORMAT_VIGIL;
+      unpack_common(status, bytes);
+      return unpack_vigil(status, bytes, 1);
     case SVSTATUS_SIZE:
       status->format = SVSTATUS_FORMAT_VIGIL;
       unpack_common(status, bytes);
-      return unpack_vigil(status, bytes);
+      return unpack_vigil(status, bytes, 2);
   }
   return -1;
 }

@@ -4,8 +4,12 @@
      runit's 2 more: TERM-sent flag, run state (0 down, 1 run, 2 finish)
      vigil's own: magic, TAI64N when ready, last wait status, flags, reason,
      start time of the pid (so a later supervisor can tell it is the same
-     process). daemontools' svstat reads 18 bytes, runit's sv 20: both read
-     ours. We read all three. */
+     process); since layout 2, the history that svstat -a and vigil-analyze
+     show: restarts, and the instants (CLOCK_BOOTTIME, immune to the wall
+     clock being set during the boot) supervision began, the first run was
+     spawned and was ready, and the current run was spawned. daemontools'
+     svstat reads 18 bytes, runit's sv 20: both read ours. We read all
+     three, and our layout 1 (52 bytes) of older supervisors. */
 #ifndef VIGIL_SVSTATUS_H
 #define VIGIL_SVSTATUS_H
 
@@ -15,7 +19,8 @@
 
 #include "svtime.h"
 
-#define SVSTATUS_SIZE 52
+#define SVSTATUS_SIZE 88
+#define SVSTATUS_SIZE_V1 52
 #define SVSTATUS_SIZE_DAEMONTOOLS 18
 #define SVSTATUS_SIZE_RUNIT 20
 
@@ -68,6 +73,14 @@ struct svstatus {
   uint64_t pid_start_time;    /* /proc/PID/stat field 22, clock ticks since boot */
   bool live;                  /* written by a supervisor not asked to exit (x, TERM):
                                  a successor keeps its want and paused */
+  /* Layout 2 (zero from layout 1): the history since supervision of the
+     dir began (kept across a handover in the same boot). Instants are
+     CLOCK_BOOTTIME in ns; 0 is "not yet". */
+  uint32_t restarts;          /* starts of ./run (or ./up) after the first */
+  uint64_t supervised_ns;     /* the first supervisor of the dir started */
+  uint64_t first_spawn_ns;    /* the first ./run (or ./up) was spawned */
+  uint64_t first_ready_ns;    /* ... and was ready (or up, without readiness) */
+  uint64_t spawned_ns;        /* the current (or last) one was spawned */
 };
 
 /* Pure byte functions. unpack returns 0, or -1 when the bytes are in no

@@ -227,6 +227,9 @@ static void on_spawned(struct supervise_state *state, pid_t pid, bool oneshot, s
   state->term_sent = false;
   state->status.changed = now->wall;
   state->status.reason = SVSTATUS_REASON_NONE;
+  if (state->status.first_spawn_ns) state->status.restarts++;
+  else state->status.first_spawn_ns = now->boot_ns;
+  state->status.spawned_ns = now->boot_ns;
   /* Spawned with setsid: the run leads a group of its own. */
   state->group = oneshot ? 0 : pid;
   state->group_signalled = false;
@@ -246,6 +249,7 @@ static bool oneshot_up_exited(struct supervise_state *state, struct supervise_ev
     state->phase = PHASE_ONESHOT_UP;
     state->ready = true;
     state->status.ready_at = now->wall;
+    if (!state->status.first_ready_ns) state->status.first_ready_ns = now->boot_ns;
     return true;
   }
   state->phase = PHASE_DOWN;
@@ -542,6 +546,8 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       if (phase != PHASE_RUNNING || state->ready) break;
       state->ready = true;
       state->status.ready_at = now->wall;
+      if (!state->status.first_ready_ns && state->status.first_spawn_ns == state->status.spawned_ns)
+        state->status.first_ready_ns = now->boot_ns;
       break;
     case EVENT_TIMER:
       on_timer(state, now, out);

@@ -93,10 +93,12 @@ struct supervise_event {
   pid_t group;           /* EVENT_ADOPT: the run's process group, 0 when unknown */
 };
 
-/* The clock as the caller read it: monotonic for deadlines, wall for status. */
+/* The clock as the caller read it: monotonic for deadlines, wall for
+   status, CLOCK_BOOTTIME (ns) for the status's history. */
 struct supervise_clock {
   tain monotonic;
   struct svtime wall;
+  uint64_t boot_ns;
 };
 
 enum supervise_action_type {

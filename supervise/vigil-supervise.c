@@ -79,11 +79,19 @@ static void queue_push(struct event_queue *queue, struct supervise_event const *
   queue->list[queue->count++] = *event;
 }
 
+static uint64_t boot_ns(void)
+{
+  struct timespec since_boot;
+  if (clock_gettime(CLOCK_BOOTTIME, &since_boot) < 0) return 0;
+  return (uint64_t)since_boot.tv_sec * 1000000000u + (uint64_t)since_boot.tv_nsec;
+}
+
 static void read_clock(struct supervise_clock *now)
 {
   tain_now_g();
   tain_copynow(&now->monotonic);
   svtime_now(&now->wall);
+  now->boot_ns = boot_ns();
 }
 
 /* Warn once per streak of failures, so a full disk does not flood the log. */
@@ -715,6 +723,15 @@ static void start(void)
   struct supervise_event boot = { .type = EVENT_BOOT };
   bool have_previous = svstatus_read(AT_FDCWD, &previous) > 0 && previous.format == SVSTATUS_FORMAT_VIGIL;
   if (have_previous && try_adopt(&previous)) return;
+  /* Handed over, or killed and restarted, in this boot: the dir's
+     history goes on (svstat -a's restarts, vigil-analyze's instants). */
+  if (have_previous && previous.live && previous.supervised_ns && status_of_this_boot(&previous)) {
+    g.state.status.restarts = previous.restarts;
+    g.state.status.supervised_ns = previous.supervised_ns;
+    g.state.status.first_spawn_ns = previous.first_spawn_ns;
+    g.state.status.first_ready_ns = previous.first_ready_ns;
+    g.state.status.spawned_ns = previous.spawned_ns;
+  }
   boot.initial_want = boot_want(&previous, have_previous);
   dispatch(&boot);
 }
@@ -727,6 +744,7 @@ int main(int argc, char const *const *argv)
   read_config(&config);
   supervise_init(&g.state, &config);
   svtime_now(&g.state.status.changed);
+  g.state.status.supervised_ns = boot_ns();
   start();
   /* Only now, with a status written: whoever sees svok succeed can read it. */
   write_status();

@@ -82,6 +82,11 @@ static struct svstatus sample_status(void)
   status.reason = SVSTATUS_REASON_THROTTLED;
   status.pid_start_time = UINT64_C(0x0123456789abcdef);
   status.live = true;
+  status.restarts = 0xfedcba98u;
+  status.supervised_ns = UINT64_C(1500000000);
+  status.first_spawn_ns = UINT64_C(1600000001);
+  status.first_ready_ns = UINT64_C(0x8000000000000002);
+  status.spawned_ns = UINT64_C(0xfffffffffffffff3);
   return status;
 }
 
@@ -103,6 +108,11 @@ static void check_same_status(struct svstatus const *got, struct svstatus const 
   is_int(got->reason, expected->reason, "%s: reason", what);
   is_uint(got->pid_start_time, expected->pid_start_time, "%s: pid start time", what);
   is_int(got->live, expected->live, "%s: live", what);
+  is_uint(got->restarts, expected->restarts, "%s: restarts", what);
+  is_uint(got->supervised_ns, expected->supervised_ns, "%s: supervised at", what);
+  is_uint(got->first_spawn_ns, expected->first_spawn_ns, "%s: first spawn at", what);
+  is_uint(got->first_ready_ns, expected->first_ready_ns, "%s: first ready at", what);
+  is_uint(got->spawned_ns, expected->spawned_ns, "%s: spawned at", what);
 }
 
 static void test_round_trip(void)
@@ -234,7 +244,7 @@ static void test_runit(void)
 static void test_rejected(void)
 {
   static size_t const bad_sizes[] = {
-    0, 1, 5, 11, 12, 17, 19, 21, 24, 34, S6_STATUS_SIZE_OLD, S6_STATUS_SIZE, 51, 53, 64
+    0, 1, 5, 11, 12, 17, 19, 21, 24, 34, S6_STATUS_SIZE_OLD, S6_STATUS_SIZE, 51, 52, 53, 64, 87, 89
   };
   /* Big enough for every size above; filled like a real vigil status. */
   char bytes[2 * SVSTATUS_SIZE];
@@ -254,16 +264,34 @@ static void test_rejected(void)
 
   svstatus_pack(bytes, &original);
   bytes[VIGIL_OFFSET_MAGIC] ^= 0x20;
-  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "a 52-byte status with a wrong magic is rejected");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "an 88-byte status with a wrong magic is rejected");
   svstatus_pack(bytes, &original);
   bytes[VIGIL_OFFSET_MAGIC + 3]++;
-  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "a 52-byte status of another layout version is rejected");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "an 88-byte status of another layout version is rejected");
   memset(bytes, 0, SVSTATUS_SIZE);
-  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "52 zero bytes are rejected");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "88 zero bytes are rejected");
 
   svstatus_pack(bytes, &original);
   bytes[RUNIT_OFFSET_RUN_STATE] = 3;
   is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "a vigil status with run state 3 is rejected");
+}
+
+/* Layout 1, 52 bytes, as the previous release's supervisor wrote it:
+   read (a handover across an upgrade), with no history. */
+static void test_layout1(void)
+{
+  char bytes[SVSTATUS_SIZE];
+  struct svstatus original = sample_status();
+  struct svstatus status;
+  svstatus_pack(bytes, &original);
+  bytes[VIGIL_OFFSET_MAGIC + 3] = 1;
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE_V1), 0, "layout 1's 52 bytes are read");
+  original.restarts = 0;
+  original.supervised_ns = original.first_spawn_ns = original.first_ready_ns = original.spawned_ns = 0;
+  check_same_status(&status, &original, "layout 1");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "layout 1's magic in 88 bytes is rejected");
+  bytes[VIGIL_OFFSET_MAGIC + 3] = 2;
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE_V1), -1, "layout 2's magic in 52 bytes is rejected");
 }
 
 static void test_svtime(void)
@@ -303,6 +331,7 @@ int main(void)
 {
   test_round_trip();
   test_packed_layout();
+  test_layout1();
   test_daemontools();
   test_runit();
   test_rejected();

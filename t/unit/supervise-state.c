@@ -74,6 +74,7 @@ static void advance_ms(struct harness *h, unsigned int ms)
   tain_addsec(&h->clock.monotonic, &h->clock.monotonic, (int)seconds);
   tain_from_millisecs(&delta, (int)rest_ms);
   tain_add(&h->clock.monotonic, &h->clock.monotonic, &delta);
+  h->clock.boot_ns += (uint64_t)ms * 1000000u;
   h->clock.wall.sec += seconds;
   h->clock.wall.nsec += rest_ms * 1000000u;
   if (h->clock.wall.nsec >= 1000000000u) {
@@ -1447,8 +1448,37 @@ static void test_kill_group(void)
   ok(h.stepped && same_snapshot(&before, &after), "GROUP_EMPTY while running: no bug, no change");
 }
 
+/* The status's history (svstat -a, vigil-analyze): the first spawn and
+   its readiness stay; later starts count as restarts and move spawned. */
+static void test_history(void)
+{
+  struct harness h;
+  setup(&h);
+  h.clock.boot_ns = 1000;
+  boot(&h, WANT_UP);
+  spawned(&h, RUN_PID);
+  is_uint(h.state.status.first_spawn_ns, 1000, "history: the first spawn's instant");
+  is_uint(h.state.status.spawned_ns, 1000, "history: the current run's spawn is the first");
+  is_uint(h.state.status.restarts, 0, "history: no restart yet");
+  is_uint(h.state.status.first_ready_ns, 0, "history: not ready yet");
+  advance_ms(&h, 7);
+  send_event(&h, EVENT_READY);
+  is_uint(h.state.status.first_ready_ns, 1000 + 7000000, "history: the first readiness's instant");
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(1));
+  send_event(&h, EVENT_NO_FINISH);
+  spawned(&h, RUN_PID + 1);
+  is_uint(h.state.status.restarts, 1, "history: a second start is a restart");
+  is_uint(h.state.status.first_spawn_ns, 1000, "history: the first spawn's instant stays");
+  is_uint(h.state.status.spawned_ns, 1000 + (uint64_t)(7 + LONG_RUN_MS) * 1000000, "history: spawned moves to the new run");
+  advance_ms(&h, 5);
+  send_event(&h, EVENT_READY);
+  is_uint(h.state.status.first_ready_ns, 1000 + 7000000, "history: a later run's readiness is not the first");
+}
+
 int main(void)
 {
+  test_history();
   test_init_and_boot();
   test_every_letter_while_running();
   test_signal_letters();
