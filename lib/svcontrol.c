@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <skalibs/types.h>
+
 #include "svcontrol.h"
 #include "svpaths.h"
 #include "trust.h"
@@ -35,10 +37,12 @@ static int dir_exists(char const *dir)
   return !stat(dir, &st) && S_ISDIR(st.st_mode);
 }
 
-/* Open a supervise/ fifo for writing without blocking: -2 when nobody reads it. */
+/* Open a supervise/ fifo for writing without blocking: -2 when nobody
+   reads it, -3 when it is not a fifo. */
 static int open_fifo_writer(char const *dir, char const *file)
 {
   char path[PATH_MAX];
+  struct stat st;
   uid_t owner;
   int fd, trusted = 1;
   if (svpath_join(path, dir, file) < 0) return -1;
@@ -53,7 +57,28 @@ static int open_fifo_writer(char const *dir, char const *file)
     if (!trusted) errno = EPERM;
     return -1;
   }
-  fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  /* And only a fifo: looked at through O_PATH, which opens nothing, then
+     opened as the very file looked at (a supervise/ made after the check
+     above by someone else cannot swap in a device meanwhile). */
+  fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT && dir_exists(dir) ? -2 : -1;
+  if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+    int e = fstat(fd, &st) < 0 ? errno : ENODEV;
+    close(fd);
+    errno = e;
+    return -3;
+  }
+  {
+    char self[sizeof "/proc/self/fd/" + UINT_FMT];
+    int writer;
+    memcpy(self, "/proc/self/fd/", sizeof "/proc/self/fd/" - 1);
+    self[sizeof "/proc/self/fd/" - 1 + uint_fmt(self + sizeof "/proc/self/fd/" - 1, (unsigned int)fd)] = 0;
+    writer = open(self, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    /* No /proc (early in a boot, a bare chroot): by name, as checked. */
+    if (writer < 0 && errno == ENOENT) writer = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    close(fd);
+    fd = writer;
+  }
   if (fd >= 0) return fd;
   if (errno == ENXIO || (errno == ENOENT && dir_exists(dir))) return -2;
   return -1;
@@ -65,6 +90,7 @@ enum svcontrol_send_result svcontrol_send(char const *dir, char const *letters, 
   ssize_t w;
   int fd = open_fifo_writer(dir, SVPATH_CONTROL);
   if (fd == -2) return SVCONTROL_NOT_RUNNING;
+  if (fd == -3 && errno == ENODEV) return SVCONTROL_NOT_FIFO;
   if (fd < 0) return SVCONTROL_ERROR;
   if (fstat(fd, &st) < 0) goto error;
   if (!S_ISFIFO(st.st_mode)) {

@@ -32,7 +32,8 @@ enum svstatus_offset {
   OFFSET_FIRST_SPAWN = 64,
   OFFSET_FIRST_READY = 72,
   OFFSET_SPAWNED = 80,
-  OFFSET_END = 88
+  OFFSET_GROUP = 88,        /* LE32 */
+  OFFSET_END = 92
 };
 
 _Static_assert(OFFSET_END == SVSTATUS_SIZE, "status layout and size disagree");
@@ -71,6 +72,7 @@ void svstatus_pack(char out[SVSTATUS_SIZE], struct svstatus const *status)
   uint64_pack(out + OFFSET_FIRST_SPAWN, status->first_spawn_ns);
   uint64_pack(out + OFFSET_FIRST_READY, status->first_ready_ns);
   uint64_pack(out + OFFSET_SPAWNED, status->spawned_ns);
+  uint32_pack(out + OFFSET_GROUP, status->group);
 }
 
 static void unpack_common(struct svstatus *status, char const *bytes)
@@ -119,6 +121,7 @@ static int unpack_vigil(struct svstatus *status, char const *bytes, unsigned cha
   uint64_unpack(bytes + OFFSET_FIRST_SPAWN, &status->first_spawn_ns);
   uint64_unpack(bytes + OFFSET_FIRST_READY, &status->first_ready_ns);
   uint64_unpack(bytes + OFFSET_SPAWNED, &status->spawned_ns);
+  uint32_unpack(bytes + OFFSET_GROUP, &status->group);
   return 0;
 }
 

@@ -8,7 +8,8 @@
      show: restarts, and the instants (CLOCK_BOOTTIME, immune to the wall
      clock being set during the boot) supervision began, the first run was
      spawned and was ready, and the current run was spawned. daemontools'
-     svstat reads 18 bytes, runit's sv 20: both read ours. We read all
+     svstat reads 18 bytes, runit's sv 20: both read ours. Last, the
+     process group a supervisor is stopping as a whole. We read all
      three, and our layout 1 (52 bytes) of older supervisors. */
 #ifndef VIGIL_SVSTATUS_H
 #define VIGIL_SVSTATUS_H
@@ -19,7 +20,7 @@
 
 #include "svtime.h"
 
-#define SVSTATUS_SIZE 88
+#define SVSTATUS_SIZE 92
 #define SVSTATUS_SIZE_V1 52
 #define SVSTATUS_SIZE_DAEMONTOOLS 18
 #define SVSTATUS_SIZE_RUNIT 20
@@ -81,6 +82,11 @@ struct svstatus {
   uint64_t first_spawn_ns;    /* the first ./run (or ./up) was spawned */
   uint64_t first_ready_ns;    /* ... and was ready (or up, without readiness) */
   uint64_t spawned_ns;        /* the current (or last) one was spawned */
+  /* kill-process-group: the run's process group (its pid), while the
+     supervisor may still have to stop it as a whole: as long as it runs,
+     and after its exit until the rest of the group is gone. A scanner that
+     kills the supervisor, or a successor, stops it in its place. */
+  uint32_t group;
 };
 
 /* Pure byte functions. unpack returns 0, or -1 when the bytes are in no

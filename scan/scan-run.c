@@ -19,6 +19,7 @@
 #include "linux-syscall.h"
 #include "procstat.h"
 #include "spawn.h"
+#include "svgroup.h"
 #include "svstatus.h"
 #include "svdir.h"
 #include "trust.h"
@@ -225,6 +226,9 @@ static void note_orphan(uint32_t slot, enum part_role role)
       part->orphan = (pid_t)status.pid;
       part->orphan_start_time = status.pid_start_time;
     }
+    /* Also when the run is gone but not all of its group (the supervisor
+       died while it waited for the rest). */
+    if (readable && status.format == SVSTATUS_FORMAT_VIGIL) part->orphan_group = (pid_t)status.group;
     close(dirfd);
   }
   if (!readable && !part->orphan) find_orphan(slot, role);
@@ -240,29 +244,33 @@ static void signal_same(pid_t pid, uint64_t start_time, int const *signals, unsi
   close(pidfd);
 }
 
+/* What a dead supervisor's status said of its run and group, as
+   svgroup_signal reads it. */
+static struct svstatus orphan_status(struct part const *part)
+{
+  struct svstatus status = { .format = SVSTATUS_FORMAT_VIGIL, .group = (uint32_t)part->orphan_group };
+  if (part->orphan > 0) {
+    status.state = SVSTATUS_RUN;
+    status.pid = (uint32_t)part->orphan;
+    status.pid_start_time = part->orphan_start_time;
+  }
+  return status;
+}
+
 /* A dir removed while its supervisor was dead: nobody will adopt what it
    left running, so stop that here (TERM, then CONT). */
 static void stop_orphan(uint32_t slot, enum part_role role)
 {
   static int const stop_signals[] = { SIGTERM, SIGCONT };
   struct part *part = &service_at(slot)->parts[role];
+  if (part->orphan_group > 0) {
+    struct svstatus status = orphan_status(part);
+    svgroup_signal(&status, SIGTERM);
+    svgroup_signal(&status, SIGCONT);
+  }
   if (part->orphan > 0) signal_same(part->orphan, part->orphan_start_time, stop_signals, 2);
   part->orphan = 0;
-}
-
-/* kill-process-group: the group the run leads goes with it (its
-   supervisor, killed next, can no longer). Checked while the run is
-   known alive and still the one recorded, so its group is its own. */
-static void kill_run_group(int dirfd, struct svstatus const *status)
-{
-  int on = 0;
-  pid_t pid = (pid_t)status->pid;
-  int pidfd;
-  if (svdir_read_flag(dirfd, SVDIR_KILL_GROUP, &on) != SVDIR_READ || !on) return;
-  pidfd = procstat_pidfd_same(pid, status->pid_start_time);
-  if (pidfd < 0) return;
-  if (getpgid(pid) == pid) kill(-pid, SIGKILL);
-  close(pidfd);
+  part->orphan_group = 0;
 }
 
 void part_kill(uint32_t slot, enum part_role role)
@@ -274,15 +282,22 @@ void part_kill(uint32_t slot, enum part_role role)
   int dirfd;
   if (part_path(path, sizeof path, slot, role, 0) == 0
       && (dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-    if (svstatus_read(dirfd, &status) > 0 && status.format == SVSTATUS_FORMAT_VIGIL
-        && status.state == SVSTATUS_RUN && status.pid && status.pid_start_time) {
-      kill_run_group(dirfd, &status);
-      signal_same((pid_t)status.pid, status.pid_start_time, kill_signal, 1);
+    if (svstatus_read(dirfd, &status) > 0 && status.format == SVSTATUS_FORMAT_VIGIL) {
+      /* kill-process-group: the group goes with the run, or after it
+         (its supervisor, killed next, can no longer stop it). */
+      svgroup_signal(&status, SIGKILL);
+      if (status.state == SVSTATUS_RUN && status.pid && status.pid_start_time)
+        signal_same((pid_t)status.pid, status.pid_start_time, kill_signal, 1);
     }
     close(dirfd);
   }
+  if (part->orphan_group > 0) {
+    struct svstatus orphan = orphan_status(part);
+    svgroup_signal(&orphan, SIGKILL);
+  }
   if (part->orphan > 0) signal_same(part->orphan, part->orphan_start_time, kill_signal, 1);
   part->orphan = 0;
+  part->orphan_group = 0;
   if (part->pid > 0) kill(part->pid, SIGKILL);
 }
 
@@ -375,17 +390,16 @@ static bool log_trusted(uint32_t slot, char const *path)
   char const *name = service_at(slot)->name;
   uid_t owner;
   int r, dirfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd < 0) return false;
+  /* Cannot tell now (out of fds, say): the logger's supervisor checks
+     its own dir once in it, where nothing can be swapped. */
+  if (dirfd < 0) return true;
   r = trust_entry(dirfd, SVDIR_LOG, TRUST_ANY_TYPE, &owner);
   close(dirfd);
-  if (r > 0) return true;
+  if (r != 0) return true;
   if (!log->warned) {
-    if (r < 0) strerr_warnwusys("look into ", scan.dir, "/", path, " (", name, " runs unlogged)");
-    else {
-      uid[uid_fmt(uid, owner)] = 0;
-      strerr_warnw(scan.dir, "/", path, " belongs to uid ", uid, ", neither the scanner's nor the owner of ", name,
-                   ": not followed, ", name, " runs unlogged");
-    }
+    uid[uid_fmt(uid, owner)] = 0;
+    strerr_warnw(scan.dir, "/", path, " belongs to uid ", uid, ", neither the scanner's nor the owner of ", name,
+                 ": not followed, ", name, " runs unlogged");
   }
   log->warned = true;
   return false;

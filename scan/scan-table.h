@@ -38,6 +38,7 @@ struct part {
      adopts it: stopped by the scanner if the dir goes meanwhile. */
   uint64_t orphan_start_time;
   pid_t orphan;
+  pid_t orphan_group;     /* kill-process-group: the group it was stopping, or 0 */
   pid_t pid;              /* its vigil-supervise, or 0 */
   int watch;              /* inotify watch on its dir while it matters, or -1 */
   enum part_state state : 8;

@@ -301,7 +301,8 @@ static int name_process(char const *when, char const *entry, int print)
    /proc with no allocation: PID 1's memory is what it is by now. */
 static void name_processes(char const *when)
 {
-  char entries[4096];
+  /* Read as struct vigil_dirent64, whose fields are 8-byte aligned. */
+  _Alignas(8) char entries[4096];
   unsigned int named = 0, more = 0;
   long len;
   int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -332,6 +332,8 @@ static void sync_status(struct supervise_state *state)
   struct svstatus *status = &state->status;
   status->format = SVSTATUS_FORMAT_VIGIL;
   status->pid = state->phase == PHASE_RUNNING ? (uint32_t)state->pid : 0;
+  status->group = group_stops(state) && (state->phase == PHASE_RUNNING || state->phase == PHASE_GROUP_STOPPING)
+    ? (uint32_t)state->group : 0;
   /* A oneshot up has no process: RUN with pid 0, ready. */
   status->paused = state->paused;
   status->term_sent = state->term_sent;

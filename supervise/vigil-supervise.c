@@ -27,6 +27,7 @@
 #include "svcontrol.h"
 #include "svdir.h"
 #include "svpaths.h"
+#include "svgroup.h"
 #include "svstatus.h"
 #include "supervise-needs.h"
 #include "supervise-notify.h"
@@ -608,6 +609,20 @@ static void make_supervise(char const *dir)
   }
 }
 
+/* The dir we now stand in, whoever swapped what since the scanner looked
+   (lib/trust.h): ours, or its parent's owner's; a dir a stranger slipped
+   into a service dir (a log/ of theirs) would have us run their ./run. */
+static void check_dir_owner(char const *dir)
+{
+  struct stat here, parent;
+  char owner[UID_FMT];
+  if (stat(".", &here) < 0 || stat("..", &parent) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "stat ", dir);
+  if (here.st_uid == geteuid() || here.st_uid == parent.st_uid) return;
+  owner[uid_fmt(owner, here.st_uid)] = 0;
+  strerr_dief(VIGIL_EXIT_SYSTEM, "refusing ", dir, ": it belongs to uid ", owner,
+              ", neither this supervisor's nor the owner of the dir that holds it");
+}
+
 static void setup(char const *dir)
 {
   static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
@@ -621,6 +636,7 @@ static void setup(char const *dir)
   gate_setup(dir);
   if (chdir(dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "chdir to ", dir);
   set_prog(dir);
+  check_dir_owner(dir);
   make_supervise(dir);
   take_lock();
   /* A cycle the supervisor before us showed may be mended: looked for
@@ -669,6 +685,15 @@ static pid_t adopted_group(pid_t pid)
   return group > 1 && group == getsid(pid) ? group : 0;
 }
 
+/* The status of what is adopted; a supervisor of an earlier release
+   (layout 1) kept no history: ours, begun at our start, goes on. */
+static void adopt_status(struct svstatus const *previous)
+{
+  uint64_t supervised_ns = g.state.status.supervised_ns;
+  g.state.status = *previous;
+  if (!previous->supervised_ns) g.state.status.supervised_ns = supervised_ns;
+}
+
 /* A run left by a previous supervisor (killed -9, say, or handed over)
    is still running: take it over rather than start a second copy. Its
    identity is the pid and the pid's start time recorded in the status:
@@ -680,7 +705,7 @@ static int try_adopt(struct svstatus const *previous)
   if (previous->state != SVSTATUS_RUN) return 0;
   /* A oneshot up has no process: what is kept is that ./up succeeded. */
   if (!previous->pid && previous->live && previous->ready && event.oneshot && status_of_this_boot(previous)) {
-    g.state.status = *previous;
+    adopt_status(previous);
     event.initial_want = want_of(previous->want);
     dispatch(&event);
     return 1;
@@ -694,7 +719,7 @@ static int try_adopt(struct svstatus const *previous)
     g.pidfd = -1;
     return 0;
   }
-  g.state.status = *previous;
+  adopt_status(previous);
   event.pid = (pid_t)previous->pid;
   event.group = adopted_group(event.pid);
   event.initial_want = want_of(previous->want);
@@ -723,6 +748,10 @@ static void start(void)
   struct supervise_event boot = { .type = EVENT_BOOT };
   bool have_previous = svstatus_read(AT_FDCWD, &previous) > 0 && previous.format == SVSTATUS_FORMAT_VIGIL;
   if (have_previous && try_adopt(&previous)) return;
+  /* Killed (or handed over) while it waited for the rest of a run's
+     group: what is left of it must not hold the port of the next run. */
+  if (have_previous && previous.group && svgroup_signal(&previous, SIGKILL))
+    strerr_warnw("killed what was left of the process group of the previous run");
   /* Handed over, or killed and restarted, in this boot: the dir's
      history goes on (svstat -a's restarts, vigil-analyze's instants). */
   if (have_previous && previous.live && previous.supervised_ns && status_of_this_boot(&previous)) {

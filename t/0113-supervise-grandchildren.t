@@ -139,6 +139,47 @@ ok "deadline: the run was killed" dead "$run"
 ok "deadline: the listener in its group was killed with it" dead "$listener"
 ok "deadline: nothing of the group is left" no_group "$run"
 
+# --- the run goes on TERM, its TERM-deaf listener stays: the supervisor
+#     waits for the group (timeout-kill 20 s); the scanner's deadline
+#     (1 s) comes first, and its SIGKILL reaches what is left of the group
+#     (the status names the group while the supervisor waits for it) ---
+mkdir sv3
+mkservice sv3/rest "rm -f $T/rest.listener; TCPLISTEN_IGNORE_TERM=1 $VIGIL_HELPERS/tcplisten $port $T/rest.listener & exec sleep 1000"
+: > sv3/rest/kill-process-group
+echo 20000 > sv3/rest/timeout-kill
+start vigil-scan -k 1000 "$T/sv3" > scan3-stdout 2> scan3-stderr
+scanner3=$!
+wait_until 30 test -f rest.listener
+is "$(report_field rest.listener 1)" bound "rest of a group: the listener bound the port"
+run=$(svpid sv3/rest); listener=$(report_field rest.listener 3)
+svc -d sv3/rest
+wait_until 30 dead "$run"; ok "rest of a group: the run went on TERM" [ $? = 0 ]
+ok "rest of a group: its listener outlives TERM (the supervisor waits for it)" alive "$listener"
+kill -TERM "$scanner3"
+wait_until 30 dead "$scanner3"; ok "rest of a group: the scanner stops at its deadline" [ $? = 0 ]
+wait_until 10 dead "$listener"; ok "rest of a group: the scanner's SIGKILL reached the listener" [ $? = 0 ]
+ok "rest of a group: nothing of the group is left" no_group "$run"
+
+# --- the same wait, and its supervisor killed: the successor kills what
+#     is left of the group before anything else ---
+mkdir sv4
+mkservice sv4/rest "rm -f $T/rest4.listener; TCPLISTEN_IGNORE_TERM=1 $VIGIL_HELPERS/tcplisten $port $T/rest4.listener & exec sleep 1000"
+: > sv4/rest/kill-process-group
+echo 20000 > sv4/rest/timeout-kill
+start vigil-scan "$T/sv4" > scan4-stdout 2> scan4-stderr
+scanner4=$!
+wait_until 30 test -f rest4.listener
+run=$(svpid sv4/rest); listener=$(report_field rest4.listener 3)
+svc -d sv4/rest
+wait_until 30 dead "$run"; ok "killed while waiting: the run went on TERM" [ $? = 0 ]
+supervisor=$(ps -o pid= -o args= --ppid "$scanner4" | awk '$NF == "rest" { print $1 }')
+ok "killed while waiting: the listener is left, its supervisor waits" alive "$listener"
+kill -KILL "$supervisor"
+wait_until 30 dead "$listener"; ok "killed while waiting: the successor killed the rest of the group" [ $? = 0 ]
+wait_until 30 svok sv4/rest; ok "killed while waiting: a successor supervises" [ $? = 0 ]
+like "$(cat scan4-stderr)" "killed what was left of the process group of the previous run" "killed while waiting: and said so"
+ok "killed while waiting: the service stays down, as asked" is_down sv4/rest
+
 # --- at shutdown: the group is stopped by its supervisor, the escapee by
 #     the final stage (vigil-init as PID 1 of new namespaces, as t/0704) ---
 if [ "$(id -u)" = 0 ] && unshare -fpm --mount-proc true 2>/dev/null; then

@@ -87,6 +87,7 @@ static struct svstatus sample_status(void)
   status.first_spawn_ns = UINT64_C(1600000001);
   status.first_ready_ns = UINT64_C(0x8000000000000002);
   status.spawned_ns = UINT64_C(0xfffffffffffffff3);
+  status.group = 0x80000001u;
   return status;
 }
 
@@ -113,6 +114,7 @@ static void check_same_status(struct svstatus const *got, struct svstatus const 
   is_uint(got->first_spawn_ns, expected->first_spawn_ns, "%s: first spawn at", what);
   is_uint(got->first_ready_ns, expected->first_ready_ns, "%s: first ready at", what);
   is_uint(got->spawned_ns, expected->spawned_ns, "%s: spawned at", what);
+  is_uint(got->group, expected->group, "%s: group", what);
 }
 
 static void test_round_trip(void)
@@ -244,7 +246,7 @@ static void test_runit(void)
 static void test_rejected(void)
 {
   static size_t const bad_sizes[] = {
-    0, 1, 5, 11, 12, 17, 19, 21, 24, 34, S6_STATUS_SIZE_OLD, S6_STATUS_SIZE, 51, 52, 53, 64, 87, 89
+    0, 1, 5, 11, 12, 17, 19, 21, 24, 34, S6_STATUS_SIZE_OLD, S6_STATUS_SIZE, 51, 52, 53, 64, 87, 88, 89, 91, 93
   };
   /* Big enough for every size above; filled like a real vigil status. */
   char bytes[2 * SVSTATUS_SIZE];
@@ -264,12 +266,12 @@ static void test_rejected(void)
 
   svstatus_pack(bytes, &original);
   bytes[VIGIL_OFFSET_MAGIC] ^= 0x20;
-  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "an 88-byte status with a wrong magic is rejected");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "a 92-byte status with a wrong magic is rejected");
   svstatus_pack(bytes, &original);
   bytes[VIGIL_OFFSET_MAGIC + 3]++;
-  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "an 88-byte status of another layout version is rejected");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "a 92-byte status of another layout version is rejected");
   memset(bytes, 0, SVSTATUS_SIZE);
-  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "88 zero bytes are rejected");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "92 zero bytes are rejected");
 
   svstatus_pack(bytes, &original);
   bytes[RUNIT_OFFSET_RUN_STATE] = 3;
@@ -288,8 +290,9 @@ static void test_layout1(void)
   is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE_V1), 0, "layout 1's 52 bytes are read");
   original.restarts = 0;
   original.supervised_ns = original.first_spawn_ns = original.first_ready_ns = original.spawned_ns = 0;
+  original.group = 0;
   check_same_status(&status, &original, "layout 1");
-  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "layout 1's magic in 88 bytes is rejected");
+  is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE), -1, "layout 1's magic in 92 bytes is rejected");
   bytes[VIGIL_OFFSET_MAGIC + 3] = 2;
   is_int(svstatus_unpack(&status, bytes, SVSTATUS_SIZE_V1), -1, "layout 2's magic in 52 bytes is rejected");
 }
