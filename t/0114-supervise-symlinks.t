@@ -128,4 +128,18 @@ is "$(listing target)" "$target_before" "the needs/ entry's target is untouched"
 ok "the stranger's log dir has no supervise/ of root's" [ ! -e scan/f/log/supervise ]
 is "$(svpid x)" "$xpid" "the process the fake status names is untouched"
 
+# --- the supervisor's own dir: a stranger's log/ inside a root service
+# dir (as if swapped in after the scanner looked), run directly ---
+mkservice sv/own "exec sleep 1000"
+open_to_stranger sv/own
+as_stranger mkdir sv/own/log
+printf '#!/bin/sh\ntouch %s/own-log-ran\nexec cat\n' "$T" > own-log-run
+as_stranger cp own-log-run sv/own/log/run
+as_stranger chmod 755 sv/own/log/run
+timeout 30 vigil-supervise sv/own/log > /dev/null 2> own-log-err
+is "$?" 111 "a stranger's dir given to vigil-supervise: refused (exit 111)"
+like "$(cat own-log-err)" "refusing sv/own/log: it belongs to uid $stranger, neither this supervisor's nor the owner of the dir that holds it" \
+  "a stranger's dir given to vigil-supervise: the message names its owner"
+ok "a stranger's dir given to vigil-supervise: its run never ran, no supervise made" eval '[ ! -e own-log-ran ] && [ ! -e sv/own/log/supervise ]'
+
 done_testing
