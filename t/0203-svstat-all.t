@@ -152,4 +152,22 @@ is "$(get dt format),$(get dt restarts),$(get dt exit_code),$(get dt ready)" "da
 is "$(get runit format),$(get runit want)" "runit,up" "odd --json: runit's status"
 is "$(get never state),$(get never supervised),$(get never pid)" "no supervisor,false,null" "odd --json: no supervisor"
 is "$(get trunc state)" "unreadable status" "odd --json: unreadable status"
+
+# Dirs made and removed while svstat -a reads them: every run ends
+# (exit 0 or 111, no signal, no hang), every line a state it knows.
+mkdir churn
+start sh -c 'i=0; while [ $i -lt 100000 ]; do mkdir -p churn/d$((i % 7))/supervise; : > churn/d$((i % 7))/supervise/status; rm -rf churn/d$(((i + 3) % 7)); i=$((i + 1)); done'
+churner=$!
+bad=
+for i in $(seq 1 200); do
+  SVDIR=$T/churn timeout 30 svstat -a --json > json 2> /dev/null; rc=$?
+  case $rc in 0|111) ;; *) bad="$bad run $i: exit $rc;" ;; esac
+  unknown=$(perl -MJSON::PP -ne 'my $o = eval { decode_json($_) } or do { print "not JSON "; next };
+    print "$o->{state} " unless $o->{state} =~ /^(no supervisor|no status|unreadable status|gone|unknown)$/' json)
+  [ -z "$unknown" ] || bad="$bad run $i: $unknown;"
+  grep -o '"state":"[a-z ]*"' json >> churn-states
+done
+diag "states seen in the churn: $(sort churn-states | uniq -c | tr -s ' \n' ' ')"
+kill -TERM "$churner" 2> /dev/null
+is "$bad" "" "dirs removed while read: 200 runs of svstat -a --json, each ended, each line a known state"
 done_testing
