@@ -1,6 +1,7 @@
 /* Sessions and private memory from /proc. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,24 +116,35 @@ static int private_kib(pid_t pid, uint64_t *kib)
   return 0;
 }
 
-int procmem_service_kib(struct procmem_table const *table, pid_t pid, uint64_t *kib)
+pid_t procmem_service_session(struct procmem_table const *table, pid_t pid)
 {
-  int leader = 0, found = 0;
-  uint64_t total = 0;
+  pid_t session = 0;
+  bool found = false, leader_alive = false;
   for (size_t i = 0; i < table->count; i++)
     if (table->processes[i].pid == pid) {
-      found = 1;
-      leader = table->processes[i].session == pid;
+      found = true;
+      session = table->processes[i].session;
     }
-  if (!found || private_kib(pid, &total) < 0) {
+  if (!found || session <= 0) return 0;
+  if (session == pid) return session;
+  for (size_t i = 0; i < table->count; i++)
+    if (table->processes[i].pid == session) leader_alive = true;
+  return leader_alive ? 0 : session;
+}
+
+int procmem_service_kib(struct procmem_table const *table, pid_t pid, uint64_t *kib)
+{
+  pid_t session = procmem_service_session(table, pid);
+  uint64_t total = 0;
+  if (private_kib(pid, &total) < 0) {
     errno = ESRCH;
     return -1;
   }
-  if (leader)
+  if (session)
     for (size_t i = 0; i < table->count; i++) {
       uint64_t one;
       /* Each one read apart: a process that ended since counts nothing. */
-      if (table->processes[i].session == pid && table->processes[i].pid != pid
+      if (table->processes[i].session == session && table->processes[i].pid != pid
           && !private_kib(table->processes[i].pid, &one))
         total += one;
     }

@@ -31,6 +31,8 @@ mkservice sv/fin "exec sleep 1000"
 printf '#!/bin/sh\nexec sleep 1000\n' > sv/fin/finish && chmod +x sv/fin/finish
 echo 60000 > sv/fin/timeout-finish
 mkservice sv/.hidden "exec sleep 1000"
+# Two processes in the run's session: both counted.
+mkservice sv/pair "sleep 1000 & exec sleep 1000"
 start vigil-scan -g 300 "$T/sv" > scan-stdout 2> scan-stderr
 
 # state NAME: the state --json gives for SVDIR's NAME.
@@ -40,7 +42,7 @@ state_is() { [ "$(state "$1")" = "$2" ]; }
 for s in up up/log paused fin; do wait_until 30 is_up sv/$s; done
 svc -p sv/paused
 svc -d sv/fin
-for pair in up:up up/log:up ready:ready dep:down "waiter:waiting" oneshot:failed "fast:dying too fast" \
+for pair in pair:up up:up up/log:up ready:ready dep:down "waiter:waiting" oneshot:failed "fast:dying too fast" \
             talker:up paused:paused fin:finishing; do
   wait_until 60 state_is "${pair%%:*}" "${pair#*:}"; ok "svstat -a --json: ${pair%%:*} is ${pair#*:}" [ $? = 0 ]
 done
@@ -50,7 +52,7 @@ SVDIR=$T/sv timeout 30 svstat -a > table 2> err; rc=$?
 is "$rc" 0 "svstat -a: exit 0"
 is "$(cat err)" "" "svstat -a: nothing on stderr"
 is "$(sed -n 1p table)" "$(sed -n 1p table | grep -E '^NAME +STATE +PID +TIME +RESTARTS +EXIT +MEMORY +STATUS$')" "svstat -a: the header, columns in their order"
-is "$(awk 'NR > 1 { print $1 }' table | tr '\n' ' ')" "dep fast fin oneshot paused ready talker up up/log waiter " \
+is "$(awk 'NR > 1 { print $1 }' table | tr '\n' ' ')" "dep fast fin oneshot pair paused ready talker up up/log waiter " \
   "svstat -a: every service and log, sorted, the dotdir skipped"
 ok "svstat -a: no escape byte when piped" eval '! grep -q "$(printf "\\033")" table'
 ok "svstat -a: no line ends in a blank" eval '! grep -q " $" table'
@@ -70,7 +72,7 @@ like "$(line fin)" "^fin +finishing +- .* SIGTERM " "svstat -a: finishing, the r
 # --json: every line an object with every field; the values as the table says.
 SVDIR=$T/sv timeout 30 svstat -a --json > json; rc=$?
 is "$rc" 0 "svstat -a --json: exit 0"
-is "$(wc -l < json | tr -d ' ')" 10 "svstat -a --json: one line per service and log"
+is "$(wc -l < json | tr -d ' ')" 11 "svstat -a --json: one line per service and log"
 fields=name,dir,state,supervised,format,pid,seconds,normally_up,want,paused,ready,ready_seconds,restarts,exit_code,exit_signal,reason,waiting_for,memory_kib,status_text
 check=$(FIELDS=$fields perl -MJSON::PP -ne '
   my $o = eval { decode_json($_) } or do { print "line $.: not JSON\n"; next };
@@ -83,6 +85,23 @@ upid=$(svpid sv/up)
 is "$(get up pid)" "$upid" "--json: up's pid, as svstat says"
 ok "--json: up's private memory is more than 0 KiB (got $(get up memory_kib))" [ "$(get up memory_kib)" -gt 0 ]
 is "$(get up restarts)" 0 "--json: up never restarted"
+# session_pids SID: the processes of that session; session_kib SID: their
+# private memory, as /proc gives it.
+session_pids() {
+  for stat in /proc/[0-9]*/stat; do
+    [ "$(sed 's/.*) //' "$stat" 2>/dev/null | cut -d' ' -f4)" = "$1" ] && echo "${stat%/stat}"
+  done
+}
+session_kib() {
+  for proc in $(session_pids "$1"); do
+    awk '/^Private_(Clean|Dirty):/ { kib += $2 } END { print kib + 0 }' "$proc/smaps_rollup" 2>/dev/null
+  done | awk '{ total += $1 } END { print total + 0 }'
+}
+ppid=$(svpid sv/pair)
+wait_until 30 eval '[ "$(session_pids "$ppid" | wc -l)" -eq 2 ]'; ok "pair: two processes in its run's session" [ $? = 0 ]
+SVDIR=$T/sv svstat -a --json > json
+is "$(get pair memory_kib)" "$(session_kib "$ppid")" "--json: pair's memory is its session's two processes' (as /proc sums them)"
+ok "--json: pair (two sleeps) has more than up (one) ($(get pair memory_kib) > $(get up memory_kib))" [ "$(get pair memory_kib)" -gt "$(get up memory_kib)" ]
 restarted() { SVDIR=$T/sv svstat -a --json > json && [ "$(get fast restarts)" -ge 1 ]; }
 wait_until 30 restarted; ok "--json: fast restarted (got $(get fast restarts))" [ $? = 0 ]
 is "$(get fast exit_code),$(get fast exit_signal),$(get fast reason)" "3,null,dying too fast" "--json: fast exited 3, dying too fast"

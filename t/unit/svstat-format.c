@@ -133,6 +133,20 @@ static void test_proc(void)
           124, "proc: Private_Clean + Private_Dirty");
   is_uint(procmem_parse_private("Rss: 1 kB\n"), 0, "proc: no private fields is 0");
   is_uint(procmem_parse_private("Private_Dirty: 8 kB"), 8, "proc: a last line with no newline");
+  {
+    /* 100 leads 100 (a run) with a child 101; 200's leader is gone, 201
+       is left in it (a MAINPID daemon); 301 is in 300's live session (a
+       supervisor that did not setsid). */
+    struct procmem_process processes[] = {
+      { 100, 100 }, { 101, 100 }, { 201, 200 }, { 202, 200 }, { 300, 300 }, { 301, 300 }, { 400, 0 },
+    };
+    struct procmem_table table = { processes, sizeof processes / sizeof processes[0] };
+    is_int(procmem_service_session(&table, 100), 100, "proc: a session leader: its session");
+    is_int(procmem_service_session(&table, 201), 200, "proc: its session's leader gone: that session");
+    is_int(procmem_service_session(&table, 301), 0, "proc: its session's leader alive and another: alone");
+    is_int(procmem_service_session(&table, 400), 0, "proc: session 0 (a kernel thread's): alone");
+    is_int(procmem_service_session(&table, 999), 0, "proc: a pid not in the table: none");
+  }
 }
 
 int main(void)
