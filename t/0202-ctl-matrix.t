@@ -87,6 +87,9 @@ is "$(wc -l < out | tr -d ' ')" 2 "svstat up absent nosup: a line for each prese
 SVDIR=$T/sv timeout 30 svstat -a > out 2> err; rc=$?
 is "$rc" 0 "svstat -a: exit 0"
 is "$(awk 'NR > 1 { print $1 }' out | tr '\n' ' ')" "down down/log nolog up up/log " "svstat -a: the services and logs, sorted, no dotdir"
+SVDIR=$T/no-such-svdir timeout 30 svstat -a > out 2> err; rc=$?
+is "$rc" 111 "svstat -a with \$SVDIR missing: 111"
+like "$(cat err)" "^svstat: fatal: unable to read $T/no-such-svdir: No such file" "svstat -a with \$SVDIR missing: the message"
 SVDIR=$T/sv timeout 30 svstat -a sv/up > /dev/null 2>&1; rc=$?
 is "$rc" 100 "svstat -a DIR: usage, 100"
 timeout 30 svstat --bogus sv/up > /dev/null 2>&1; rc=$?
