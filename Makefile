@@ -39,13 +39,14 @@ PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/
 vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c supervise/supervise-notify.c
 vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
 vigil-log_SRC := log/logdir.c log/select.c log/frame.c
+svstat_SRC := ctl/svstat-row.c ctl/svstat-table.c ctl/svstat-json.c
 # What the unit tests (t/unit/*.c) link beside libvigil.a.
 UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c
 # Names of vigil-shutdown that `make install` links to it.
 SHUTDOWN_LINKS := halt poweroff reboot shutdown
 
 LIB_SRC  := $(wildcard lib/*.c)
-LIB_HDR  := $(wildcard lib/*.h) $(wildcard supervise/*.h scan/*.h log/*.h)
+LIB_HDR  := $(wildcard lib/*.h) $(wildcard supervise/*.h scan/*.h log/*.h ctl/*.h)
 UNIT_SRC := $(wildcard t/unit/*.c)
 HELPER_SRC := $(wildcard t/helpers/*.c)
 

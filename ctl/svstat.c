@@ -1,9 +1,13 @@
-/* svstat: print the status of service dirs, one line each. */
+/* svstat: print the status of service dirs, one line each; with -a every
+   service of $SVDIR and its log as an aligned table; --json for scripts. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,10 +20,11 @@
 #include "svcontrol.h"
 #include "svdir.h"
 #include "svpaths.h"
+#include "svstat-row.h"
 #include "svstatus.h"
 #include "svtext.h"
 
-#define USAGE "svstat DIR..."
+#define USAGE "svstat [ --json ] DIR... | svstat -a [ --json ]"
 
 char const *PROG = "svstat";
 
@@ -189,11 +194,150 @@ static int show(char const *arg)
   return VIGIL_EXIT_OK;
 }
 
+struct options {
+  bool all;       /* -a */
+  bool json;      /* --json */
+  int first;      /* the first DIR */
+};
+
+/* By hand: skalibs' sgetopt knows no long options. */
+static struct options parse_options(int argc, char const *const *argv)
+{
+  struct options options = { .first = 1 };
+  for (; options.first < argc && argv[options.first][0] == '-'; options.first++) {
+    char const *arg = argv[options.first];
+    if (!strcmp(arg, "--")) {
+      options.first++;
+      break;
+    }
+    if (!strcmp(arg, "--json")) options.json = true;
+    else if (!strcmp(arg, "-a")) options.all = true;
+    else strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+  }
+  if (options.all ? options.first < argc : options.first >= argc) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+  return options;
+}
+
+struct rows {
+  struct svstat_row *rows;
+  size_t count, room;
+  struct procmem_table memory;
+  bool memory_loaded;
+  int code;
+};
+
+static void add_row(struct rows *rows, char const *name, char const *dir)
+{
+  int code;
+  if (rows->count == rows->room) {
+    size_t more = rows->room ? 2 * rows->room : 64;
+    struct svstat_row *grown = realloc(rows->rows, more * sizeof *grown);
+    if (!grown) strerr_diefusys(VIGIL_EXIT_SYSTEM, "allocate ", "the rows");
+    rows->rows = grown;
+    rows->room = more;
+  }
+  code = svstat_row_read(&rows->rows[rows->count++], name, dir, &rows->memory, &rows->memory_loaded);
+  if (code > rows->code) rows->code = code;
+}
+
+static int by_name(void const *a, void const *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of $SVDIR's service dirs, sorted, as the scanner sees them:
+   no dotdir, only what is a dir (through a symlink too). */
+static char **list_services(char const *svdir, size_t *count)
+{
+  DIR *dir = opendir(svdir);
+  struct dirent *entry;
+  char **names = 0;
+  size_t room = 0;
+  *count = 0;
+  if (!dir) strerr_diefusys(VIGIL_EXIT_SYSTEM, "read ", svdir);
+  while ((errno = 0, entry = readdir(dir))) {
+    char path[PATH_MAX];
+    struct stat st;
+    if (entry->d_name[0] == '.') continue;
+    if (svpath_join(path, svdir, entry->d_name) < 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) continue;
+    if (*count == room) {
+      room = room ? 2 * room : 64;
+      names = realloc(names, room * sizeof *names);
+      if (!names) strerr_diefusys(VIGIL_EXIT_SYSTEM, "allocate ", "the list of services");
+    }
+    if (!(names[(*count)++] = strdup(entry->d_name))) strerr_diefusys(VIGIL_EXIT_SYSTEM, "allocate ", "the list of services");
+  }
+  if (errno) strerr_diefusys(VIGIL_EXIT_SYSTEM, "read ", svdir);
+  closedir(dir);
+  if (*count) qsort(names, *count, sizeof *names, by_name);
+  return names;
+}
+
+/* Every service of $SVDIR, and its log/ when it has one. */
+static void read_all(struct rows *rows)
+{
+  char const *svdir = svpath_env_dir("SVDIR", SVDIR_DEFAULT);
+  size_t count;
+  char **names = list_services(svdir, &count);
+  for (size_t i = 0; i < count; i++) {
+    char dir[PATH_MAX], log[PATH_MAX], logname[PATH_MAX];
+    struct stat st;
+    if (!svpath_join(dir, svdir, names[i])) {
+      add_row(rows, names[i], dir);
+      if (!svpath_join(log, dir, SVDIR_LOG) && !svpath_join(logname, names[i], SVDIR_LOG)
+          && !stat(log, &st) && S_ISDIR(st.st_mode))
+        add_row(rows, logname, log);
+    }
+    free(names[i]);
+  }
+  free(names);
+}
+
+/* The DIR arguments, each named as it resolves. A dir that cannot be
+   opened is warned of with no row, as in the one-line form. */
+static void read_dirs(struct rows *rows, int argc, char const *const *argv, int first)
+{
+  for (int i = first; i < argc; i++) {
+    char dir[PATH_MAX];
+    int fd;
+    if (svpath_resolve(dir, sizeof dir, argv[i]) < 0) {
+      strerr_warnwusys("read status of ", argv[i]);
+      rows->code = VIGIL_EXIT_SYSTEM;
+      continue;
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      strerr_warnwusys("open ", dir);
+      rows->code = VIGIL_EXIT_SYSTEM;
+      continue;
+    }
+    close(fd);
+    add_row(rows, dir, dir);
+  }
+}
+
+/* -a, --json: read every row first (the table's widths need them all). */
+static int show_rows(struct options const *options, int argc, char const *const *argv)
+{
+  struct rows rows = { 0 };
+  if (options->all) read_all(&rows);
+  else read_dirs(&rows, argc, argv, options->first);
+  if (options->json) for (size_t i = 0; i < rows.count; i++) svstat_json_print(&rows.rows[i]);
+  /* NO_COLOR set, to anything, even empty: no colour (no-color.org). */
+  else svstat_table_print(rows.rows, rows.count, isatty(1) && !getenv("NO_COLOR"));
+  if (!buffer_flush(buffer_1)) strerr_diefusys(VIGIL_EXIT_SYSTEM, "write to stdout");
+  for (size_t i = 0; i < rows.count; i++) svstat_row_free(&rows.rows[i]);
+  free(rows.rows);
+  if (rows.memory_loaded) procmem_free(&rows.memory);
+  return rows.code;
+}
+
 int main(int argc, char const *const *argv)
 {
   int code = VIGIL_EXIT_OK;
-  if (argc < 2) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
-  for (int i = 1; i < argc; i++) {
+  struct options options = parse_options(argc, argv);
+  if (options.all || options.json) return show_rows(&options, argc, argv);
+  for (int i = options.first; i < argc; i++) {
     int r = show(argv[i]);
     if (r > code) code = r;
     if (!buffer_flush(buffer_1)) strerr_diefusys(VIGIL_EXIT_SYSTEM, "write to stdout");

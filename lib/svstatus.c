@@ -180,7 +180,9 @@ int svstatus_read(int dirfd, struct svstatus *status)
     if (!fd) errno = EPERM;
     return -1;
   }
-  fd = openat(dirfd, SVPATH_STATUS, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a fifo planted as status must not block the open or
+     the read (a regular file ignores the flag). */
+  fd = openat(dirfd, SVPATH_STATUS, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return -1;
   for (;;) {
     ssize_t r = read(fd, bytes + len, sizeof bytes - len);

@@ -9,7 +9,8 @@
 bool svtext_read(int dirfd, char const *path, char *text, size_t size)
 {
   ssize_t len;
-  int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a fifo in its place must not block the reader. */
+  int fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return false;
   len = read(fd, text, size - 1);
   close(fd);
