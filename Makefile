@@ -35,12 +35,13 @@ LDFLAGS_STATIC := -static -no-pie
 # Programs: DIR/NAME, built from DIR/NAME.c, the sources in NAME_SRC (if
 # any) and libvigil.a (every lib/*.c).
 PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait \
-            ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown
+            ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown log/svlog
 vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c supervise/supervise-notify.c
 vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
 vigil-log_SRC := log/logdir.c log/select.c log/frame.c
+svlog_SRC := log/logstamp.c log/logname.c log/logfind.c log/logsource.c log/logjson.c
 # What the unit tests (t/unit/*.c) link beside libvigil.a.
-UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c
+UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c $(svlog_SRC)
 # Names of vigil-shutdown that `make install` links to it.
 SHUTDOWN_LINKS := halt poweroff reboot shutdown
 
