@@ -238,7 +238,7 @@ check-asan: $(asan_BINS) $(asan_UNITS) $(asan_HELPERS) test-deps
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	prove -j2 t/
 
-BENCH_TOOLS := probe-service pause pause-musl latency count-starts pickup-latency stop-wait chaos-driver chaos-writer
+BENCH_TOOLS := probe-service pause pause-musl latency count-starts pickup-latency stop-wait chaos-driver chaos-writer svlog-gen
 BENCH_BINS := $(addprefix $(BUILD)/bench/,$(BENCH_TOOLS))
 
 # Benchmark tools: static where they stand in for a service (no loader in
