@@ -204,6 +204,7 @@ fuzz_supervise-state_SRC := supervise/supervise-state.c
 fuzz_sdnotify_SRC := supervise/supervise-notify.c
 fuzz_log-select_SRC := log/select.c
 fuzz_log-frame_SRC := log/frame.c
+fuzz_svlog-line_SRC := log/logstamp.c log/logjson.c log/logname.c log/logfind.c
 
 # The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
 check: check-plain check-asan check-boot
