@@ -169,10 +169,16 @@ static int fill(struct logsource *s)
       if (dl + sizeof "/current" > sizeof path) return 0;
       memcpy(path, s->dir, dl);
       memcpy(path + dl, "/current", sizeof "/current");
-      /* Still current: we are at its end, for now. */
-      if (stat(path, &st) < 0 ? errno != ENOENT : (st.st_dev == s->dev && st.st_ino == s->ino)) return 0;
-      /* Renamed away: it is complete (the logger flushes before it
-         renames), and we have read it to its end. */
+      if (!s->rotated) {
+        /* Still current: we are at its end, for now. */
+        if (stat(path, &st) < 0 ? errno != ENOENT : (st.st_dev == s->dev && st.st_ino == s->ino)) return 0;
+        /* Renamed away: complete (the logger flushes before it renames),
+           but lines may have come between our last read and the rename:
+           read it to its end once more before going on. */
+        s->rotated = true;
+        continue;
+      }
+      s->rotated = false;
       note_rotated(s);
     }
     close_file(s);

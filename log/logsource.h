@@ -23,6 +23,7 @@ struct logsource {
   dev_t dev;
   ino_t ino;
   bool fd_is_current;         /* opened as `current`: may be renamed under us */
+  bool rotated;               /* ... and it was: read to its end, then go on */
   char last[LOGSOURCE_NAME_MAX]; /* the name of the file read last, "" before the first */
   char *buffer;               /* LOGSOURCE_BUFFER_SIZE + 1 bytes */
   size_t start, end;          /* unread bytes */
