@@ -289,6 +289,29 @@ static uint64_t tail_file(int fd, uint64_t want, off_t *offset, char *block)
   return found + 1;  /* the first line */
 }
 
+/* Lines without a stamp at the start of the window sort with the last
+   stamped line before it: look for one in the TAIL_BLOCK bytes before. */
+static void seed_stamp(struct logsource *s, off_t offset, char *block)
+{
+  off_t from = offset > TAIL_BLOCK ? offset - TAIL_BLOCK : 0;
+  ssize_t r = pread(s->fd, block, (size_t)(offset - from), from);
+  size_t i = 0;
+  struct svtime t;
+  if (r <= 0) return;
+  if (from) {
+    /* The first line is cut: start after its end. */
+    char *nl = memchr(block, '\n', (size_t)r);
+    if (!nl) return;
+    i = (size_t)(nl - block) + 1;
+  }
+  while (i < (size_t)r) {
+    char *nl = memchr(block + i, '\n', (size_t)r - i);
+    size_t len = nl ? (size_t)(nl - (block + i)) : (size_t)r - i;
+    if (logstamp_parse(block + i, len, &t)) s->stamp = t;
+    i += len + 1;
+  }
+}
+
 uint64_t logsource_tail(struct logsource *s, uint64_t n)
 {
   char (*names)[LOGSOURCE_NAME_MAX];
@@ -312,8 +335,10 @@ uint64_t logsource_tail(struct logsource *s, uint64_t n)
   }
   /* Read from file i, at offset, onwards. */
   strcpy(s->last, i ? names[i - 1] : "");
-  if (count && open_next(s) && offset && !strcmp(s->fd_is_current ? "current" : s->last, names[i]))
+  if (count && open_next(s) && offset && !strcmp(s->fd_is_current ? "current" : s->last, names[i])) {
+    seed_stamp(s, offset, block);
     lseek(s->fd, offset, SEEK_SET);
+  }
   free(names);
   s->limit = total;
   return total;

@@ -114,6 +114,9 @@ is "$(sed -n 1p bad.out | text)" "junk ??[2J?? end" "binary junk: control bytes 
 like "$(sed -n 2p bad.out)" '^bad {25}no stamp here$' "a line without a stamp: a blank time, kept after the line before it"
 svlog --json -d bad > bad.json
 is "$(perl -MJSON::PP -ne 'my $o = decode_json($_); print defined $o->{time} ? "s" : "n"' bad.json)" "snss" "binary junk and no stamp in --json: valid JSON, time null"
+mkdir unstamped
+printf '%s a-old\n%s a-new\nun-a1\nun-a2\n' "$stamp" "$stamp" > unstamped/current
+is "$(svlog -n 2 -d unstamped -d bad | text | tr '\n' '|')" "un-a1|un-a2|" "-n: unstamped lines at the window's start sort with the stamped line before it (not with the beginning of time)"
 ln -s nowhere "bad/@400000000000000000000000.s"
 mkdir "bad/@400000000000000100000000.s"
 svlog -d bad > vanished.out 2> vanished.err
