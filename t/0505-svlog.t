@@ -115,7 +115,7 @@ like "$(sed -n 2p bad.out)" '^bad {25}no stamp here$' "a line without a stamp: a
 svlog --json -d bad > bad.json
 is "$(perl -MJSON::PP -ne 'my $o = decode_json($_); print defined $o->{time} ? "s" : "n"' bad.json)" "snss" "binary junk and no stamp in --json: valid JSON, time null"
 mkdir unstamped
-printf '%s a-old\n%s a-new\nun-a1\nun-a2\n' "$stamp" "$stamp" > unstamped/current
+printf '@400000007fffffff00000000 a-old\n@400000007fffffff00000001 a-new\nun-a1\nun-a2\n' > unstamped/current
 is "$(svlog -n 2 -d unstamped -d bad | text | tr '\n' '|')" "un-a1|un-a2|" "-n: unstamped lines at the window's start sort with the stamped line before it (not with the beginning of time)"
 ln -s nowhere "bad/@400000000000000000000000.s"
 mkdir "bad/@400000000000000100000000.s"
