@@ -219,6 +219,7 @@ int logsource_next(struct logsource *s, bool final)
   }
   if (s->limit != UINT64_MAX) s->limit--;
   size_t skip = logstamp_parse(line, len, &s->time);
+  if (skip && s->leap && line[0] == '@' && s->time.sec >= s->leap) s->time.sec -= s->leap;
   if (skip) {
     s->stamp = s->time;
     s->stamped = true;

@@ -35,6 +35,7 @@ struct logsource {
   bool stamped;
   struct svtime time;
   bool warned;
+  unsigned int leap;           /* seconds taken off TAI64N stamps (s6-log's) */
 };
 
 /* Set up a source for dir (the buffer is allocated once here). Returns 0 or -1 (errno). */

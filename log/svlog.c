@@ -33,6 +33,7 @@ struct source {
   char dir[PATH_MAX];
   int wd;                     /* inotify watch of dir, or -1 */
   bool dirty;                 /* may have lines to read */
+  unsigned int leap;
 };
 
 static struct {
@@ -227,16 +228,17 @@ static bool add_service(char const *arg, bool named)
 {
   char svc[PATH_MAX], dir[PATH_MAX], name[NAME_MAX + 1];
   char const *how;
+  unsigned int leap;
   if (svpath_resolve(svc, sizeof svc, arg) < 0) strerr_dief(VIGIL_EXIT_USAGE, "name too long: ", arg);
   base_name(name, svc);
-  if (!logfind_service(dir, svc, &how)) {
+  if (!logfind_service(dir, svc, &how, &leap)) {
     if (named)
       strerr_dief(VIGIL_EXIT_SYSTEM, "no log dir for ", svc,
                   ": its logger (", svc, "/log) is not running and $VIGIL_LOGROOT/", name,
                   " (/var/log/", name, " by default) is no dir; give one with -d");
     return false;
   }
-  add_source(name, dir);
+  add_source(name, dir)->leap = leap;
   return true;
 }
 
@@ -321,6 +323,7 @@ int main(int argc, char const *const *argv)
     size_t w = strlen(s->name);
     if (w > g.width) g.width = w > NAME_WIDTH_MAX ? NAME_WIDTH_MAX : w;
     if (logsource_init(&s->log, s->name, s->dir) < 0) strerr_diefusys(VIGIL_EXIT_SYSTEM, "allocate");
+    s->log.leap = s->leap;
     if (!d) {
       strerr_warnwusys("read log dir ", s->dir, " of ", s->name);
       s->log.warned = true;  /* said once */

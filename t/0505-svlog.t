@@ -26,8 +26,19 @@ feeder() {
 feeder alpha "exec vigil-log -t $T/logs/alpha"
 feeder beta "exec vigil-log -T ./main"
 feeder gamma "exec vigil-log -t -s 200 -l 100 -n 100000 $T/logs/gamma"
+# The peers' loggers, as Debian ships them: svlogd -tt (ISO, UTC, "_"),
+# multilog t (TAI64N, small archives), s6-log t; each told a relative dir.
+peers=
+if [ -n "${VIGIL_PEERS:-}" ] && [ -x "$VIGIL_PEERS/usr/bin/svlogd" ] && [ -x "$VIGIL_PEERS/usr/bin/multilog" ] && [ -x "$VIGIL_PEERS/usr/bin/s6-log" ]; then
+  peers="delta epsilon zeta"
+  feeder delta "mkdir -p main && exec $VIGIL_PEERS/usr/bin/svlogd -tt main"
+  feeder epsilon "exec $VIGIL_PEERS/usr/bin/multilog t s4096 n100 ./main"
+  feeder zeta "exec $VIGIL_PEERS/usr/bin/s6-log t ./main"
+else
+  diag "no peers' loggers in VIGIL_PEERS: svlogd, multilog and s6-log dirs not tested"
+fi
 start vigil-scan "$T/sv" > scan-stdout 2> scan-stderr
-for s in alpha beta gamma; do
+for s in alpha beta gamma $peers; do
   wait_until 30 is_up "sv/$s" && wait_until 30 is_up "sv/$s/log"
   ok "$s and its logger up" [ $? = 0 ]
 done
@@ -56,6 +67,24 @@ is "$(svlog | grep -c ' [ab][123]$')" 6 "no NAME: every service of \$SVDIR (the 
 is "$(svlog "$T/sv/beta" | text | tr '\n' ' ')" "b1 b2 b3 " "a service by path; beta's dir ./main found from its logger's command line and cwd"
 is "$(svlog -d "$T/sv/beta/log/main" | cut -d' ' -f1 | sort -u)" "main" "-d DIR: read as is, named by its last component"
 is "$(svlog -d "$T/sv/beta/log/main" | text | tr '\n' ' ')" "b1 b2 b3 " "-d DIR: its lines"
+
+# --- the peers' log dirs, found from their command lines ---
+if [ -n "$peers" ]; then
+  # shown NAME LINE: svlog NAME prints LINE (the dir found, the line flushed).
+  shown() { svlog "$1" 2>/dev/null | text | grep -qx "$2"; }
+  for i in 1 2; do
+    for s in $peers; do
+      echo "${s}$i" > "$T/$s.fifo"
+      wait_until 30 shown "$s" "${s}$i" || diag "$s: ${s}$i not shown"
+    done
+  done
+  is "$(svlog $peers | text | tr '\n' ' ')" "delta1 epsilon1 zeta1 delta2 epsilon2 zeta2 " "svlogd -tt, multilog t, s6-log t: dirs from their command lines, merged by their stamps"
+  seq 1 200 | sed 's/^/multilog line number /' > "$T/epsilon.fifo"
+  wait_until 30 shown epsilon "multilog line number 200"
+  is "$(svlog epsilon | text | grep -c '^multilog line number')" 200 "multilog's archives (@TAI64N.s) and current read in order: all 200 lines"
+  ok "... across its rotations" [ "$(ls sv/epsilon/log/main | grep -c '^@')" -gt 2 ]
+  is "$(svlog epsilon | text | grep '^multilog line number' | sed 's/.* //' | tr '\n' ' ')" "$(seq 1 200 | tr '\n' ' ')" "... each once, in order"
+fi
 
 # --- json ---
 svlog --json alpha beta > merged.json

@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 
   (void)logname_kind(copy);
 
-  char const *dir = logfind_from_cmdline(copy, size);
+  unsigned int leap;
+  char const *dir = logfind_from_cmdline(copy, size, &leap);
   if (dir) {
     if (dir < copy || dir >= copy + size) abort();
     size_t left = (size_t)(copy + size - dir);

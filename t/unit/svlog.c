@@ -100,9 +100,10 @@ static void names(void)
   ok(logname_compare("", "@400000006b17022e1a9904c8.s") < 0, "nothing read yet: before every file");
 }
 
+static unsigned int leap;
 static char const *dir_of(char const *args, size_t len)
 {
-  return logfind_from_cmdline(args, len);
+  return logfind_from_cmdline(args, len, &leap);
 }
 #define CMD(s) dir_of(s, sizeof s)
 
@@ -115,7 +116,9 @@ static void cmdlines(void)
   is_str(CMD("svlogd\0-tt\0-l\0100\0/var/log/a\0/var/log/b"), "/var/log/a", "svlogd: its first non-option argument (options with a value skipped)");
   is_str(CMD("svlogd\0-r_\0-v\0main"), "main", "svlogd: glued option values");
   is_str(CMD("multilog\0t\0s1000000\0n20\0./main"), "./main", "multilog: the script's ./ item");
+  is_int(leap, 0, "multilog: TAI64N as daemontools (UTC + 10 s)");
   is_str(CMD("s6-log\0-b\0n20\0s1000000\0T\0/var/log/x"), "/var/log/x", "s6-log: the script's / item");
+  is_int(leap, 27, "s6-log: TAI64N is TAI, 27 leap seconds to take off");
   ok(!CMD("cat\0/var/log/x"), "another program: no dir");
   ok(!dir_of("vigil-log\0/var/log/x", 19), "an argument cut short (no NUL): not used");
 }
