@@ -130,6 +130,15 @@ is "$(text < follow.out | sed 's/^n//' | tr '\n' ' ')" "$(seq 1 600 | tr '\n' ' 
 is "$(cat follow.err)" "" "-f: no message"
 kill -TERM "$follower"
 reap "$follower" > /dev/null
+svlog -f -n 2 gamma > follow2.out 2>&1 &
+follower=$!
+track "$follower"
+wait_until 30 eval "grep -q ' n600\$' follow2.out"
+echo n601 > "$T/gamma.fifo"
+wait_until 30 eval "grep -q ' n601\$' follow2.out"
+is "$(text < follow2.out | tr '\n' ' ')" "n599 n600 n601 " "-f -n 2: the last two lines, then what comes"
+kill -TERM "$follower"
+reap "$follower" > /dev/null
 
 # --- bad input ---
 stamp=$a1_tai
