@@ -35,13 +35,14 @@ LDFLAGS_STATIC := -static -no-pie
 # Programs: DIR/NAME, built from DIR/NAME.c, the sources in NAME_SRC (if
 # any) and libvigil.a (every lib/*.c).
 PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait \
-            ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown
+            ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown log/svlog
 vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c supervise/supervise-notify.c
 vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
 vigil-log_SRC := log/logdir.c log/select.c log/frame.c
 svstat_SRC := ctl/svstat-row.c ctl/svstat-table.c ctl/svstat-json.c
+svlog_SRC := log/logstamp.c log/logname.c log/logfind.c log/logsource.c log/logjson.c
 # What the unit tests (t/unit/*.c) link beside libvigil.a.
-UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c
+UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c $(svlog_SRC)
 # Names of vigil-shutdown that `make install` links to it.
 SHUTDOWN_LINKS := halt poweroff reboot shutdown
 
@@ -204,6 +205,7 @@ fuzz_supervise-state_SRC := supervise/supervise-state.c
 fuzz_sdnotify_SRC := supervise/supervise-notify.c
 fuzz_log-select_SRC := log/select.c
 fuzz_log-frame_SRC := log/frame.c
+fuzz_svlog-line_SRC := log/logstamp.c log/logjson.c log/logname.c log/logfind.c
 
 # The host tests (plain, then under ASan+UBSan), then the QEMU boot tests.
 check: check-plain check-asan check-boot
@@ -238,7 +240,7 @@ check-asan: $(asan_BINS) $(asan_UNITS) $(asan_HELPERS) test-deps
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	prove -j2 t/
 
-BENCH_TOOLS := probe-service pause pause-musl latency count-starts pickup-latency stop-wait chaos-driver chaos-writer
+BENCH_TOOLS := probe-service pause pause-musl latency count-starts pickup-latency stop-wait chaos-driver chaos-writer svlog-gen
 BENCH_BINS := $(addprefix $(BUILD)/bench/,$(BENCH_TOOLS))
 
 # Benchmark tools: static where they stand in for a service (no loader in

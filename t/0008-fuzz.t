@@ -2,7 +2,8 @@
 # make check's fuzz pass: each libFuzzer harness of t/fuzz (the parsers of
 # outside input: status files, control bytes through the state machine,
 # needs/ entries, service names, sd_notify datagrams, a service dir's
-# one-value files, vigil-log's line selection and input framing, the
+# one-value files, vigil-log's line selection and input framing, svlog's
+# line stamps, JSON escaping, log file names and logger command lines, the
 # kernel command line) for 5 s from its seeds:
 # no crash, no sanitizer report. make fuzz runs them longer (FUZZ_S).
 if [ -z "${VIGIL_FUZZ:-}" ]; then
