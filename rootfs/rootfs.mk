@@ -10,7 +10,7 @@ ROOTFS_DL  := $(ROOTFS_DIR)/dl
 VIGIL_BINDIR    ?= $(static_DIR)/bin
 EXECLINE_BINDIR ?= $(BUILD)/musl/execline/bin
 VIGIL_PROGS ?= vigil-init vigil-scan vigil-supervise vigil-log svc svok svstat svwait \
-	vigil-shutdown vigil-populate svactivate svdeactivate
+	vigil-shutdown vigil-populate svactivate svdeactivate vigil-analyze
 
 ROOTFS_SRC := $(shell find rootfs/skel rootfs/peer qemu-tests/guest -type f 2>/dev/null) \
 	rootfs/mkinitramfs rootfs/bench-probe rootfs/testinit
