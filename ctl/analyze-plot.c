@@ -255,7 +255,7 @@ static void phase(struct svg *svg, struct analyze_plot_layout const *layout, uns
   uint64_t width = x_end > x ? x_end - x : 0;
   if (width < ANALYZE_PLOT_MIN_BAR * 10) width = ANALYZE_PLOT_MIN_BAR * 10;
   rect(svg, "phase", x, analyze_plot_y(row), width, ANALYZE_PLOT_BAR, fill);
-  text_at(svg, "name", x + width + 40, analyze_plot_y(row) + 11, 0);
+  text_at(svg, "phase", x + width + 40, analyze_plot_y(row) + 11, 0);
   put(svg, name);
   put(svg, " ");
   put_time(svg, to - from);
@@ -300,7 +300,7 @@ static void legend(struct svg *svg, struct analyze_plot_layout const *layout)
   } const keys[] = {
     { FILL_KERNEL, "kernel", true },
     { FILL_INIT, "vigil-init", true },
-    { FILL_WAITING, "waiting for needs", false },
+    { FILL_WAITING, "supervised, not yet spawned (needs)", false },
     { FILL_READINESS, "spawn to ready", false },
     { FILL_ONESHOT, "oneshot: up to its exit", false },
     { FILL_UP, "up (no readiness)", false },

@@ -55,7 +55,8 @@ struct analyze_boot {
   struct needs_graph needs;
   bool init_known;        /* /proc/1/stat was read */
   bool init_is_scanner;   /* PID 1 is vigil-scan (vigil-init exec'd into it) */
-  uint64_t init_ns;       /* PID 1's start, ns since boot */
+  uint64_t init_ns;       /* ns since boot: the kernel exec'd PID 1's program (its log says
+                             when), or, when the log has lost it, PID 1's start */
   /* analyze_read's memory, for analyze_free: the names, the rows */
   struct names names;
   unsigned int *first, *edge;
@@ -106,9 +107,8 @@ size_t analyze_fmt_time(char *out, uint64_t ns);
 
 /* ---- the plot ---- */
 
-/* The phases before the scanner: the kernel (0 to PID 1's start) and
-   vigil-init (PID 1's start to the first supervision, the scanner's
-   start). Drawn when PID 1 is vigil-scan, started before the first
+/* The phases before the scanner: the kernel (0 to init_ns) and
+   vigil-init (init_ns to the first supervision, the scanner's start). Drawn when PID 1 is vigil-scan, started before the first
    supervision, which began within this of the boot: a scanner started
    later (by hand, or as a container's PID 1 on a host up for hours) is no
    boot, and its plot starts at its own start. */
