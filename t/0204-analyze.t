@@ -1,6 +1,6 @@
 #!/bin/sh
 # vigil-analyze under a real vigil-scan: a needs b needs c (c reports
-# readiness 1 s after its start) and o (a oneshot, 0.1 s), a/log, d wanted
+# readiness 1.5 s after its start) and o (a oneshot, 0.5 s), a/log, d wanted
 # down. blame's order, critical-chain a b c, plot's SVG (a bar per dir in
 # spawn order, the same bytes twice, rsvg-convert renders it). Then a
 # service dir of status files in every other format and from other boots:
@@ -9,10 +9,10 @@
 
 SV=$T/sv
 mkdir "$SV"
-mkservice "$SV/c" 'sleep 1; echo >&3; exec sleep 1000'
+mkservice "$SV/c" 'sleep 1.5; echo >&3; exec sleep 1000'
 echo 3 > "$SV/c/notification-fd"
 mkdir -p "$SV/o"
-printf '#!/bin/sh\nexec sleep 0.1\n' > "$SV/o/up"
+printf '#!/bin/sh\nexec sleep 0.5\n' > "$SV/o/up"
 chmod +x "$SV/o/up"
 mkservice "$SV/b" 'exec sleep 1000'
 mkdir "$SV/b/needs" && : > "$SV/b/needs/c" && : > "$SV/b/needs/o"
@@ -32,14 +32,16 @@ export SVDIR
 # ---- blame ----
 vigil-analyze blame > blame 2> blame.err; is "$?" 0 "blame exits 0"
 is "$(sed 's/^ *//' blame | cut -d' ' -f2 | sed -n '1,2p' | tr '\n' ' ')" "c o " \
-  "blame: c (1 s to ready) first, then o (0.1 s)"
+  "blame: c (1.5 s to ready) first, then o (0.5 s)"
 is "$(sed -n '$p' blame | sed 's/^ *//')" "- d (not started)" "blame: d, down, last and said so"
 is "$(sed -n '3,5p' blame | sed 's/^ *//' | sort | tr '\n' ' ')" "0ms a 0ms a/log 0ms b " \
   "blame: a, a/log and b up at their spawn (no readiness): 0 ms"
 c_ms=$(sed -n '1s/^ *\([0-9]*\)\.\([0-9]*\)s c$/\1\2/p' blame)
-ok "blame: c took at least its 1 s delay (${c_ms:-?} ms)" [ "${c_ms:-0}" -ge 1000 ]
+# The spawn is recorded once the supervisor's spawn has returned, after the
+# exec: a few ms late, more under load; a margin of 250 ms.
+ok "blame: c took about its 1.5 s delay (${c_ms:-?} ms)" [ "${c_ms:-0}" -ge 1250 ]
 o_ms=$(sed -n '2s/^ *\([0-9]*\)ms o$/\1/p' blame)
-ok "blame: the oneshot o took at least its 0.1 s (${o_ms:-?} ms)" [ "${o_ms:-0}" -ge 100 ]
+ok "blame: the oneshot o took about its 0.5 s (${o_ms:-?} ms)" [ "${o_ms:-0}" -ge 250 ]
 ok "blame: the times are right-aligned (in c's 6 columns)" eval '[ "$(cut -c1-6 blame | grep -c "[0-9]m*s$")" = 5 ] && [ "$(cut -c6 blame | tr -d "\n")" = "sssss-" ]'
 ok "blame: nothing on stderr" [ ! -s blame.err ]
 
@@ -49,7 +51,7 @@ names() { sed 's/^[^a-z]*//; s/ .*//' "$1" | tr '\n' ' '; }
 is "$(names chain)" "a b c " "critical-chain: a, then b, then c (ready after o)"
 like "$(sed -n 1p chain)" '^a @[0-9]+\.[0-9]{3}s \+0ms$' "critical-chain: a @ready +took"
 like "$(sed -n 2p chain)" '^└─b @[0-9]+\.[0-9]{3}s \+0ms$' "critical-chain: b under a"
-like "$(sed -n 3p chain)" '^  └─c @[0-9]+\.[0-9]{3}s \+1\.[0-9]{3}s$' "critical-chain: c under b, +1 s and more"
+like "$(sed -n 3p chain)" '^  └─c @[0-9]+\.[0-9]{3}s \+[12]\.[0-9]{3}s$' "critical-chain: c under b, about 1.5 s"
 at() { sed -n "$1s/.* @\([0-9]*\)\.\([0-9]*\)s .*/\1\2/p" chain; }
 ok "critical-chain: each ready no later than the one above" eval '[ "$(at 3)" -le "$(at 2)" ] && [ "$(at 2)" -le "$(at 1)" ]'
 vigil-analyze critical-chain b > chain-b; is "$(names chain-b)" "b c " "critical-chain b: b, then c"
@@ -71,7 +73,7 @@ ok "plot: each bar starts no earlier than the one above" sh -c "
   sed -n 's/^<rect class=\"bar\" x=\"\([0-9.]*\)\".*/\1/p' boot.svg | awk 'NR > 1 && \$1 + 0 < x { bad = 1 } { x = \$1 + 0 } END { exit bad }'"
 ok "plot: no phases (PID 1 is not this scanner)" eval '! grep -q "class=\"phase\"" boot.svg'
 like "$(grep -c 'class="wait"' boot.svg)" '^[1-5]$' "plot: the waits for needs drawn"
-like "$(grep '^<text class="name"[^>]*>c ' boot.svg)" '>c \+1\.[0-9]{3}s' "plot: c's label has its time"
+like "$(grep '^<text class="name"[^>]*>c ' boot.svg)" '>c \+[12]\.[0-9]{3}s' "plot: c's label has its time"
 vigil-analyze plot > again.svg 2> /dev/null
 ok "plot: the same status files give the same bytes" cmp -s boot.svg again.svg
 if command -v rsvg-convert > /dev/null; then
