@@ -55,18 +55,15 @@ static void *allocate(size_t count, size_t size)
 static void blame(struct analyze_boot const *boot)
 {
   unsigned int *order = allocate(boot->count, sizeof *order);
+  char fmt[ANALYZE_TIME_SIZE];
   size_t column = 1;
   analyze_blame_order(boot, order);
-  for (unsigned int i = 0; i < boot->count; i++) {
-    struct analyze_service const *s = &boot->service[i];
-    char fmt[ANALYZE_TIME_SIZE];
-    if (s->record == ANALYZE_BOOT && analyze_fmt_time(fmt, s->ready_ns - s->spawn_ns) > column)
-      column = analyze_fmt_time(fmt, s->ready_ns - s->spawn_ns);
-  }
+  /* The longest time comes first, and is the widest as text. */
+  if (boot->count && boot->service[order[0]].record == ANALYZE_BOOT)
+    column = analyze_fmt_time(fmt, boot->service[order[0]].ready_ns - boot->service[order[0]].spawn_ns);
   for (unsigned int k = 0; k < boot->count; k++) {
     struct analyze_service const *s = &boot->service[order[k]];
     if (s->record == ANALYZE_BOOT) {
-      char fmt[ANALYZE_TIME_SIZE];
       size_t len = analyze_fmt_time(fmt, s->ready_ns - s->spawn_ns);
       put_spaces(column - len);
       buffer_put(buffer_1, fmt, len);
