@@ -47,6 +47,13 @@ ok "hostname's bar is above ticker's, which needs it" before hostname ticker
 ok "syslogd's bar is above klogd's, which needs it" before syslogd klogd
 is "$(grep -c '^<rect class="phase"' "$svg")" 2 "the kernel's and vigil-init's phases are drawn"
 ok "the kernel's phase is named and timed" grep -qE '^<text class="phase"[^>]*>kernel [0-9.]+m?s<' "$svg"
+# It ends where the kernel's log says it ran /init (/dev/kmsg), not at PID
+# 1's start (/proc/1/stat: the kernel thread, 1.5 s earlier under TCG).
+run_init_ms=$(ktime 'Run /init as init process' | awk '{ printf "%d", $1 * 1000 }')
+kernel_ms=$(sed -n 's/^<text class="phase"[^>]*>kernel \([0-9.]*m*s\)<.*/\1/p' "$svg" \
+  | awk '/ms$/ { printf "%d", $1; next } { printf "%d", $1 * 1000 + 0.5 }')
+ok "the kernel's phase ends at the console's 'Run /init as init process' (${kernel_ms:-?} ms, ${run_init_ms:-?} ms)" \
+  sh -c "[ -n '$kernel_ms' ] && [ -n '$run_init_ms' ] && [ \$(( $kernel_ms - $run_init_ms )) -le 1 ] && [ \$(( $run_init_ms - $kernel_ms )) -le 1 ]"
 
 if command -v rsvg-convert >/dev/null; then
   png=$T/boot.png
