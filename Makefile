@@ -27,7 +27,7 @@ CC      ?= cc
 MUSL_CC ?= musl-gcc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter
-CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib -Isupervise -Iscan -Ilog $(CPPFLAGS)
+CPPFLAGS_ALL := -D_GNU_SOURCE -Ilib -Isupervise -Iscan -Ilog -Ictl $(CPPFLAGS)
 # Non-PIE static: no start-up relocations, so the pages stay shared between
 # the hundreds of supervisors of a real machine.
 LDFLAGS_STATIC := -static -no-pie
@@ -35,14 +35,17 @@ LDFLAGS_STATIC := -static -no-pie
 # Programs: DIR/NAME, built from DIR/NAME.c, the sources in NAME_SRC (if
 # any) and libvigil.a (every lib/*.c).
 PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/svok ctl/svstat ctl/svwait \
-            ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown log/svlog
+            ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown \
+            log/svlog ctl/vigil-analyze
 vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c supervise/supervise-notify.c
 vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c
 vigil-log_SRC := log/logdir.c log/select.c log/frame.c
 svstat_SRC := ctl/svstat-row.c ctl/svstat-table.c ctl/svstat-json.c
 svlog_SRC := log/logstamp.c log/logname.c log/logfind.c log/logsource.c log/logjson.c
+vigil-analyze_SRC := ctl/analyze-boot.c ctl/analyze-plot.c ctl/analyze-read.c
 # What the unit tests (t/unit/*.c) link beside libvigil.a.
-UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c $(svlog_SRC)
+UNIT_LINK_SRC := $(vigil-supervise_SRC) scan/scan-stop.c scan/scan-index.c scan/scan-table.c $(svlog_SRC) \
+                 ctl/analyze-boot.c ctl/analyze-plot.c
 # Names of vigil-shutdown that `make install` links to it.
 SHUTDOWN_LINKS := halt poweroff reboot shutdown
 

@@ -2,6 +2,7 @@
 #   make boot         build the image and boot it in QEMU, console here
 #   make check-boot   the QEMU boot tests of qemu-tests/ (TAP, prove)
 #   make bench-boot   vigil's boot beside busybox init + runit (bench/boot)
+#   make boot-png     doc/boot.png: the image's boot as vigil-analyze plot draws it
 # Debian's cloud kernel, busybox-static, runit and execline are downloaded
 # and unpacked under build/rootfs/dl, never installed.
 
@@ -10,7 +11,7 @@ ROOTFS_DL  := $(ROOTFS_DIR)/dl
 VIGIL_BINDIR    ?= $(static_DIR)/bin
 EXECLINE_BINDIR ?= $(BUILD)/musl/execline/bin
 VIGIL_PROGS ?= vigil-init vigil-scan vigil-supervise vigil-log svc svok svstat svwait \
-	vigil-shutdown vigil-populate svactivate svdeactivate
+	vigil-shutdown vigil-populate svactivate svdeactivate vigil-analyze
 
 ROOTFS_SRC := $(shell find rootfs/skel rootfs/peer qemu-tests/guest -type f 2>/dev/null) \
 	rootfs/mkinitramfs rootfs/bench-probe rootfs/testinit
@@ -20,7 +21,7 @@ KERNEL    := $(ROOTFS_DL)/vmlinuz
 INITRAMFS := $(ROOTFS_DIR)/vigil.cpio.gz
 DATA_IMG  := $(ROOTFS_DIR)/data.img
 
-.PHONY: boot check-boot bench-boot rootfs rootfs-deps
+.PHONY: boot check-boot bench-boot boot-png rootfs rootfs-deps
 
 rootfs-deps:
 	@sh .ci/deps rootfs
@@ -53,6 +54,11 @@ check-boot: rootfs test-deps $(ROOTFS_DIR)/vigil-noscan.cpio.gz debian-check-ima
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_INITRAMFS=$(CURDIR)/$(INITRAMFS) \
 	VIGIL_INITRAMFS_NOSCAN=$(CURDIR)/$(ROOTFS_DIR)/vigil-noscan.cpio.gz \
 	VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) prove qemu-tests/
+
+# The boot test of vigil-analyze (qemu-tests/14-analyze.t), its PNG kept.
+boot-png: rootfs test-deps
+	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_INITRAMFS=$(CURDIR)/$(INITRAMFS) VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) \
+	VIGIL_ANALYZE_PNG=$(CURDIR)/doc/boot.png prove qemu-tests/14-analyze.t
 
 bench-boot: rootfs $(ROOTFS_DIR)/vigil-bench.cpio.gz $(ROOTFS_DIR)/peer-bench.cpio.gz
 	VIGIL_KERNEL=$(CURDIR)/$(KERNEL) VIGIL_DATA_IMG=$(CURDIR)/$(DATA_IMG) \
