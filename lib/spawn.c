@@ -22,6 +22,12 @@ static struct {
 } child_fd_limit;
 
 static uint64_t child_blocked;
+static struct spawn_setup const *child_setup;
+
+void spawn_set_child_setup(struct spawn_setup const *setup)
+{
+  child_setup = setup;
+}
 
 void spawn_set_child_blocked(uint64_t mask)
 {
@@ -52,6 +58,45 @@ void spawn_seal_inherited_fds(void)
   vigil_close_range(3, ~0U, VIGIL_CLOSE_RANGE_CLOEXEC);
 }
 
+/* A limit as softlimit sets it: the soft one, raising the hard one when
+   allowed (root), else capped at it. A refusal leaves the limit as it was. */
+static void set_limit(int resource, rlim_t value)
+{
+  struct rlimit old, new;
+  if (syscall(SYS_prlimit64, 0, resource, NULL, &old) < 0) return;
+  new.rlim_cur = value;
+  new.rlim_max = value > old.rlim_max ? value : old.rlim_max;
+  if (syscall(SYS_prlimit64, 0, resource, &new, NULL) < 0 && value > old.rlim_max) {
+    new.rlim_cur = new.rlim_max = old.rlim_max;
+    syscall(SYS_prlimit64, 0, resource, &new, NULL);
+  }
+}
+
+/* The setup, in the vfork child: raw syscalls only (libc's setuid would
+   synchronise threads). Limits, nice and oom_score_adj first, while still
+   privileged; a failed id change fails the exec (never run as root by
+   mistake). */
+static int apply_setup(struct spawn_setup const *setup)
+{
+  for (unsigned int i = 0; i < setup->nlimits; i++) set_limit(setup->limits[i].resource, setup->limits[i].value);
+  if (setup->set_nice) syscall(SYS_setpriority, PRIO_PROCESS, 0, setup->nice);
+  if (setup->set_oom) {
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      size_t len = 0;
+      while (setup->oom[len]) len++;
+      if (write(fd, setup->oom, len) < 0) {}
+      close(fd);
+    }
+  }
+  if (setup->set_ids) {
+    if (syscall(SYS_setgroups, setup->ngroups, setup->groups) < 0) return -1;
+    if (syscall(SYS_setresgid, setup->gid, setup->gid, setup->gid) < 0) return -1;
+    if (syscall(SYS_setresuid, setup->uid, setup->uid, setup->uid) < 0) return -1;
+  }
+  return 0;
+}
+
 /* Runs in the vfork child, sharing the parent's memory: only syscalls, and
    no return. Signals stay blocked until the dispositions are reset, so no
    handler can run on the shared stack. */
@@ -67,8 +112,10 @@ become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, v
   if (child_fd_limit.set) syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &child_fd_limit.limit, NULL);
   for (unsigned int i = 0; i < nfds; i++)
     if (fds[i].source != fds[i].target && dup2(fds[i].source, fds[i].target) < 0) goto fail;
+  if (child_setup && apply_setup(child_setup) < 0) goto fail;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &blocked, NULL, sizeof blocked);
-  execve(argv[0], (char *const *)argv, environ);
+  execve(argv[0], (char *const *)argv,
+         child_setup && child_setup->envp ? (char *const *)child_setup->envp : environ);
 fail:
   *exec_error = errno;
   _exit(127);

@@ -27,6 +27,27 @@ void spawn_set_child_fd_limit(struct rlimit const *limit);
    one sent before the supervisor has trapped it waits instead of killing it. */
 void spawn_set_child_blocked(uint64_t mask);
 
+/* What a service's files ask of its processes (see svdir-spawn.h): set up
+   in the child, between fork and exec. */
+#define SPAWN_LIMITS_MAX 16
+struct spawn_setup {
+  char const *const *envp;    /* or 0: the parent's environment */
+  int set_ids;                /* setgroups, setgid, setuid, in that order */
+  uid_t uid;
+  gid_t gid;
+  size_t ngroups;
+  gid_t const *groups;
+  unsigned int nlimits;
+  struct { int resource; rlim_t value; } limits[SPAWN_LIMITS_MAX];
+  int set_nice;
+  int nice;
+  int set_oom;
+  char oom[16];               /* oom_score_adj's text */
+};
+
+/* Children of spawn_clean get this set up (0: none). The pointer is kept. */
+void spawn_set_child_setup(struct spawn_setup const *setup);
+
 /* Start argv[0] (a path) with default signal dispositions, an empty signal
    mask (see spawn_set_child_blocked), its own session, the parent's fds 0-2 except where fds says
    otherwise, and nothing else: every other fd of the parent must be

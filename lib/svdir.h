@@ -3,6 +3,8 @@
 #ifndef VIGIL_SVDIR_H
 #define VIGIL_SVDIR_H
 
+#include <stddef.h>
+
 #define SVDIR_RUN "run"
 #define SVDIR_FINISH "finish"
 #define SVDIR_DOWN "down"
@@ -34,6 +36,10 @@ enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signa
 /* A file that is on or off: empty (blanks allowed) or 1 is on, 0 is off;
    anything else is invalid (EINVAL). */
 enum svdir_read_result svdir_read_flag(int dirfd, char const *file, int *on);
+
+/* The file's first line, trimmed of blanks, in out (size bytes with its
+   0; a longer file is invalid, EINVAL). */
+enum svdir_read_result svdir_read_text(int dirfd, char const *file, char *out, size_t size);
 
 /* Does the file exist (stat follows symlinks)? */
 int svdir_exists(int dirfd, char const *file);

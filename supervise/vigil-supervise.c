@@ -29,6 +29,7 @@
 #include "svpaths.h"
 #include "svgroup.h"
 #include "svstatus.h"
+#include "supervise-env.h"
 #include "supervise-needs.h"
 #include "supervise-notify.h"
 #include "supervise-spawn.h"
@@ -218,6 +219,13 @@ static void spawn_run(struct event_queue *queue)
   }
   read_config(&g.state.config);
   event.oneshot = is_oneshot();
+  /* A user that cannot be had: no run as root instead (backing off). */
+  if (supervise_env_load() < 0) {
+    event.type = EVENT_SPAWN_FAILED;
+    event.reason = SVSTATUS_REASON_SPAWN_FAILED;
+    queue_push(queue, &event);
+    return;
+  }
   if (event.oneshot) argv = up_argv;
   /* ./up ends when it is up: there is nothing to signal readiness. */
   notify.target = event.oneshot ? -1 : open_notify(pipefd);
@@ -771,6 +779,8 @@ int main(int argc, char const *const *argv)
   if (argc != 2 || !argv[1][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
   setup(argv[1]);
   read_config(&config);
+  /* A service wanted up reads them at once, at its start: warned once. */
+  if (svdir_normally_down(AT_FDCWD)) supervise_env_load();
   supervise_init(&g.state, &config);
   svtime_now(&g.state.status.changed);
   g.state.status.supervised_ns = boot_ns();
