@@ -89,10 +89,14 @@ static int apply_setup(struct spawn_setup const *setup)
       close(fd);
     }
   }
-  if (setup->set_ids) {
-    if (syscall(SYS_setgroups, setup->ngroups, setup->groups) < 0) return -1;
-    if (syscall(SYS_setresgid, setup->gid, setup->gid, setup->gid) < 0) return -1;
-    if (syscall(SYS_setresuid, setup->uid, setup->uid, setup->uid) < 0) return -1;
+  /* EPERM whatever the kernel said (EINVAL for an id a user namespace
+     does not map): the caller tells it from a run that cannot be run. */
+  if (setup->set_ids
+      && ((!setup->keep_groups && syscall(SYS_setgroups, setup->ngroups, setup->groups) < 0)
+          || syscall(SYS_setresgid, setup->gid, setup->gid, setup->gid) < 0
+          || syscall(SYS_setresuid, setup->uid, setup->uid, setup->uid) < 0)) {
+    errno = EPERM;
+    return -1;
   }
   return 0;
 }

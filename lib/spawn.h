@@ -33,6 +33,7 @@ void spawn_set_child_blocked(uint64_t mask);
 struct spawn_setup {
   char const *const *envp;    /* or 0: the parent's environment */
   int set_ids;                /* setgroups, setgid, setuid, in that order */
+  int keep_groups;            /* no setgroups: a user namespace denies it */
   uid_t uid;
   gid_t gid;
   size_t ngroups;

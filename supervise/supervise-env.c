@@ -126,6 +126,15 @@ static int numeric_env(void)
   return add_modif("HOME", 0) && add_modif("USER", 0) && add_modif("LOGNAME", 0) && add_modif("SHELL", 0);
 }
 
+/* A user namespace made by an unprivileged user (unshare -r) denies
+   setgroups(2) for good: the groups stay as they are, said once a load. */
+static int setgroups_denied(void)
+{
+  char text[8];
+  return svdir_read_text(AT_FDCWD, "/proc/self/setgroups", text, sizeof text) == SVDIR_READ
+      && !strcmp(text, "deny");
+}
+
 /* -1: bad (warned); 0: no memory; 1: done or none. */
 static int read_user(void)
 {
@@ -150,6 +159,10 @@ static int read_user(void)
     return -1;
   }
   g.setup.set_ids = 1;
+  if (setgroups_denied()) {
+    strerr_warnw(SVDIR_USER, ": this user namespace denies setgroups: supplementary groups kept as they are");
+    g.setup.keep_groups = 1;
+  }
   if (numeric) {
     g.setup.uid = uid;
     g.setup.gid = gid;

@@ -10,6 +10,7 @@ enum svstatus_reason spawn_failure_reason(int error)
   switch (error) {
     case EAGAIN:
     case ENOMEM:
+    case EPERM:     /* the user file's ids could not be taken */
       return SVSTATUS_REASON_SPAWN_FAILED;
     case ENOENT:
       /* ENOENT for an existing run means its #! interpreter is missing. */

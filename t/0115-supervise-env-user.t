@@ -110,4 +110,23 @@ like "$(svstat nouser)" "fork failed" "svstat says the spawn failed"
 echo vigiltest > nouser/user
 wait_until 60 is_up nouser; ok "the user fixed: the run starts" [ $? = 0 ]
 
+# --- a user namespace (unshare -r: only root mapped, setgroups denied):
+# a mapped id is taken, an unmapped one fails the start, never root ---
+if unshare -Ur true 2>/dev/null; then
+  mkdir nsroot
+  printf '#!/bin/sh\n%s\n' "$report" > nsroot/run; chmod 755 nsroot/run
+  echo 0:0 > nsroot/user
+  mkservice nsother "touch $T/nsother-ran; exec sleep 1000"
+  echo 5:5 > nsother/user
+  start unshare -Ur vigil-supervise nsroot 2> nsroot-err
+  start unshare -Ur vigil-supervise nsother 2> nsother-err
+  wait_until 30 test -s out/nsroot.env; ok "userns: a mapped id (0:0): the run runs" [ $? = 0 ]
+  like "$(cat nsroot-err)" "denies setgroups" "userns: the kept groups are warned of"
+  wait_until 30 grep -q "unable to spawn ./run (backing off): Operation not permitted" nsother-err
+  ok "userns: an unmapped id (5:5): the start fails, said" [ $? = 0 ]
+  ok "userns: and the run never ran" [ ! -e nsother-ran ]
+else
+  diag "unshare -Ur refused here: no user-namespace case"
+fi
+
 done_testing
