@@ -187,13 +187,16 @@ static int read_user(void)
     }
   }
   {
+    /* On the stack first: only what the user has is kept. */
+    gid_t groups[GROUPS_MAX];
     int n = GROUPS_MAX;
-    g.groups = malloc(GROUPS_MAX * sizeof *g.groups);
-    if (!g.groups) return 0;
-    if (getgrouplist(pw->pw_name, g.setup.gid, g.groups, &n) < 0) {
+    if (getgrouplist(pw->pw_name, g.setup.gid, groups, &n) < 0) {
       strerr_warnw(SVDIR_USER, ": user ", pw->pw_name, " has too many groups: keeping the first 1024");
       n = GROUPS_MAX;
     }
+    g.groups = malloc((size_t)n * sizeof *g.groups);
+    if (!g.groups) return 0;
+    memcpy(g.groups, groups, (size_t)n * sizeof *g.groups);
     g.setup.groups = g.groups;
     g.setup.ngroups = (size_t)n;
   }
