@@ -32,7 +32,13 @@ static struct {
   stralloc modifs;        /* NAME=value\0 to set, NAME\0 to unset */
   char const **envp;
   gid_t *groups;
+  int refused;            /* the last load returned -1 */
 } g;
+
+int supervise_env_usable(void)
+{
+  return !g.refused;
+}
 
 static void release(void)
 {
@@ -256,7 +262,16 @@ static int build_envp(void)
   return 1;
 }
 
+static int load(void);
+
 int supervise_env_load(void)
+{
+  int r = load();
+  g.refused = r < 0;
+  return r;
+}
+
+static int load(void)
 {
   int user;
   release();

@@ -9,4 +9,7 @@
    user, or that cannot be read, under a root supervisor (warned of). */
 int supervise_env_load(void);
 
+/* Did the last load succeed? (./finish and ./down are skipped if not.) */
+int supervise_env_usable(void);
+
 #endif

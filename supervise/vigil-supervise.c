@@ -268,6 +268,12 @@ static void spawn_finish(struct event_queue *queue)
   sig[uint_fmt(sig, WIFSIGNALED(wstat) ? (unsigned int)WTERMSIG(wstat) : 0)] = 0;
   /* An adopted run's exit status is unknown: say so rather than guess. */
   if (!g.state.status.has_exited) argv[1] = "-1";
+  /* Its user could not be had: no finish as root instead. */
+  if (!supervise_env_usable()) {
+    event.type = EVENT_NO_FINISH;
+    queue_push(queue, &event);
+    return;
+  }
   /* A oneshot's finish is its ./down, with no arguments (s6-rc's). */
   if (g.state.oneshot) {
     static char const *const down_argv[] = { "./" SVDIR_ONESHOT_DOWN, 0 };
@@ -779,8 +785,8 @@ int main(int argc, char const *const *argv)
   if (argc != 2 || !argv[1][0]) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
   setup(argv[1]);
   read_config(&config);
-  /* A service wanted up reads them at once, at its start: warned once. */
-  if (svdir_normally_down(AT_FDCWD)) supervise_env_load();
+  /* Also for an adopted run's ./finish, which follows no spawn of ours. */
+  supervise_env_load();
   supervise_init(&g.state, &config);
   svtime_now(&g.state.status.changed);
   g.state.status.supervised_ns = boot_ns();

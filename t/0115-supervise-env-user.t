@@ -42,6 +42,7 @@ mkdir good/env
 printf 'hello there  \t\nsecond line\n' > good/env/GREETING
 printf 'a\0b' > good/env/MULTI
 : > good/env/GONE
+echo fromenv > good/env/LOGNAME
 echo vigiltest > good/user
 echo 123 > good/limit-nofile
 echo 7 > good/nice
@@ -53,7 +54,7 @@ is "$(grep Uid out/good.out | awk '{print $2,$3,$4,$5}')" "$stranger $stranger $
 is "$(grep Gid out/good.out | awk '{print $2,$3,$4,$5}')" "$stranger $stranger $stranger $stranger" "gid: the user's primary group"
 is "$(grep Groups out/good.out | tr -s ' \t' ' ' | sed 's/ $//')" "Groups: 64995 $stranger" "groups: from the group database (sorted by the kernel)"
 is "$(grep -E '^(HOME|USER|LOGNAME|SHELL)=' out/good.env | tr '\n' ' ')" \
-  "HOME=/home/vigiltest LOGNAME=vigiltest SHELL=/bin/vigilsh USER=vigiltest " "HOME, USER, LOGNAME, SHELL from passwd"
+  "HOME=/home/vigiltest LOGNAME=fromenv SHELL=/bin/vigilsh USER=vigiltest " "HOME, USER, SHELL from passwd; env/LOGNAME overrides it"
 like "$(cat out/good.env)" "GREETING=hello there
 " "env/: the first line, trailing blanks cut"
 like "$(cat out/good.env)" "MULTI=a
