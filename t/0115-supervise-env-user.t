@@ -111,6 +111,20 @@ like "$(svstat nouser)" "fork failed" "svstat says the spawn failed"
 echo vigiltest > nouser/user
 wait_until 60 is_up nouser; ok "the user fixed: the run starts" [ $? = 0 ]
 
+# --- a supervisor not root, with a user file: warned, runs as itself ---
+if command -v setpriv >/dev/null; then
+  mkdir asself
+  printf '#!/bin/sh\n%s\n' "$report" > asself/run; chmod 755 asself/run
+  echo root > asself/user
+  chown -R "$stranger:$stranger" asself
+  start setpriv --reuid="$stranger" --regid="$stranger" --clear-groups vigil-supervise asself 2> asself-err
+  wait_until 30 test -s out/asself.env; ok "not root: the run runs" [ $? = 0 ]
+  is "$(grep Uid out/asself.out | awk '{print $2}')" "$stranger" "not root: as the supervisor's user, not the file's"
+  like "$(cat asself-err)" "user: not run as root" "not root: warned"
+else
+  diag "no setpriv: no non-root supervisor case"
+fi
+
 # --- a user namespace (unshare -r: only root mapped, setgroups denied):
 # a mapped id is taken, an unmapped one fails the start, never root ---
 if unshare -Ur true 2>/dev/null; then
