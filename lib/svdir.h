@@ -3,6 +3,8 @@
 #ifndef VIGIL_SVDIR_H
 #define VIGIL_SVDIR_H
 
+#include <stddef.h>
+
 #define SVDIR_RUN "run"
 #define SVDIR_FINISH "finish"
 #define SVDIR_DOWN "down"
@@ -24,6 +26,10 @@ enum svdir_read_result {
   SVDIR_READ = 1,      /* value set */
   SVDIR_INVALID = -1   /* present but unreadable or not a valid value (errno) */
 };
+
+/* The file's first line, without its newline and surrounding blanks; at
+   most size - 1 bytes, or invalid (EINVAL). */
+enum svdir_read_result svdir_read_line(int dirfd, char const *file, char *out, size_t size);
 
 /* A file holding one unsigned decimal number (trailing newline allowed). */
 enum svdir_read_result svdir_read_uint(int dirfd, char const *file, unsigned int *value);

@@ -23,6 +23,8 @@ enum svsummary_state svsummary_state(struct svstatus const *status)
     case SVSTATUS_REASON_THROTTLED: return SVSUMMARY_DYING_TOO_FAST;
     case SVSTATUS_REASON_NEEDS: return SVSUMMARY_WAITING;
     case SVSTATUS_REASON_UP_FAILED: return SVSUMMARY_FAILED;
+    case SVSTATUS_REASON_GAVE_UP: return SVSUMMARY_FAILED;
+    case SVSTATUS_REASON_NOT_RESTARTED: return SVSUMMARY_DOWN;
   }
   return SVSUMMARY_DOWN;
 }

@@ -35,6 +35,7 @@ static void start_on_request(struct supervise_state *state, struct supervise_clo
                              struct supervise_actions *out)
 {
   state->crashes = 0;
+  state->deaths = 0;
   state->status.reason = SVSTATUS_REASON_NONE;
   start_run(state, now, out);
 }
@@ -72,11 +73,31 @@ static void send_down(struct supervise_state *state, struct supervise_clock cons
   }
 }
 
+/* restart and give-up, after a death of ./run that nobody asked for: is it
+   the end? Then down, wanted down (a successor keeps it), until svc -u. */
+static bool policy_stops(struct supervise_state *state)
+{
+  bool restart = state->config.restart == RESTART_ALWAYS ||
+                 (state->config.restart == RESTART_ON_FAILURE && state->run_failed);
+  if (!restart) {
+    state->status.reason = SVSTATUS_REASON_NOT_RESTARTED;
+  } else if (state->give_up_due) {
+    state->status.reason = SVSTATUS_REASON_GAVE_UP;
+    state->deaths = 0;
+  } else {
+    return false;
+  }
+  state->want = WANT_DOWN;
+  return true;
+}
+
 /* ./run is gone and ./finish is done (or absent): restart, rest or exit. */
 static void after_stop(struct supervise_state *state, struct supervise_clock const *now,
                        struct supervise_actions *out)
 {
   tain stable_at;
+  bool died = state->run_died;
+  state->run_died = false;
   state->phase = PHASE_DOWN;
   if (state->want == WANT_ONCE) state->want = WANT_DOWN;
   if (state->exit_requested) {
@@ -84,6 +105,7 @@ static void after_stop(struct supervise_state *state, struct supervise_clock con
     return;
   }
   if (state->want != WANT_UP) return;
+  if (died && policy_stops(state)) return;
   deadline_after_ms(&stable_at, &state->started_at, RESTART_MIN_INTERVAL_MS);
   if (!tain_less(&now->monotonic, &stable_at)) {
     state->crashes = 0;
@@ -282,10 +304,48 @@ static void stop_group(struct supervise_state *state, struct supervise_clock con
   deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
 }
 
+/* A failure: an exit code not 0, or a signal other than the one a stop
+   sent (the down-signal, or timeout-kill's KILL). Unknown (an adopted
+   run's) is a failure: on-failure then restarts, as a supervisor would
+   that knew nothing. */
+static bool run_failed(struct supervise_state const *state, struct supervise_event const *event)
+{
+  int status = event->wait_status;
+  if (event->exit_unknown) return true;
+  if (WIFEXITED(status)) return WEXITSTATUS(status) != 0;
+  if (!WIFSIGNALED(status) || !state->term_sent) return true;
+  return WTERMSIG(status) != state->config.down_signal && WTERMSIG(status) != SIGKILL;
+}
+
+/* give-up N T: counts deaths from the first for T, then starts the count
+   again (systemd's start-limit window, no history to keep). A death a
+   stop asked for (svc -t, d) is no death here. Returns: the Nth. */
+static bool count_death(struct supervise_state *state, struct supervise_clock const *now)
+{
+  tain window_end;
+  if (!state->config.give_up_deaths) return false;
+  deadline_after_ms(&window_end, &state->deaths_since, state->config.give_up_window_ms);
+  if (!state->deaths || !tain_less(&now->monotonic, &window_end)) {
+    state->deaths = 0;
+    state->deaths_since = now->monotonic;
+  }
+  return ++state->deaths >= state->config.give_up_deaths;
+}
+
+/* Kept for after_stop: the policy decides once ./finish is done. */
+static void note_death(struct supervise_state *state, struct supervise_event const *event,
+                       struct supervise_clock const *now)
+{
+  state->run_died = true;
+  state->run_failed = run_failed(state, event);
+  state->give_up_due = (state->run_failed || !state->term_sent) && count_death(state, now);
+}
+
 static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,
                           struct supervise_clock const *now, struct supervise_actions *out)
 {
   bool group_left = event->group_left && group_stops(state);
+  if (!state->oneshot) note_death(state, event, now);
   state->phase = PHASE_FINISH_STARTING;
   state->pid = 0;
   state->ready = false;

@@ -125,11 +125,23 @@ struct supervise_actions {
   struct supervise_action list[SUPERVISE_ACTIONS_MAX];
 };
 
+/* restart: after ./run ended by itself (no stop asked for it), start again
+   always (the default), only on failure (an exit code not 0, a signal that
+   no stop sent: see run_failed), or never. */
+enum supervise_restart {
+  RESTART_ALWAYS,
+  RESTART_ON_FAILURE,
+  RESTART_NEVER
+};
+
 struct supervise_config {
   int down_signal;                  /* down-signal, default SIGTERM */
   unsigned int timeout_kill_ms;     /* 0: never SIGKILL on down */
   unsigned int timeout_finish_ms;   /* 0: finish may run forever */
   bool kill_group;                  /* kill-process-group: stops reach the whole group */
+  enum supervise_restart restart;   /* restart: when a death is followed by a start */
+  unsigned int give_up_deaths;      /* give-up N: down after N deaths... 0: never */
+  unsigned int give_up_window_ms;   /* ... within this long of the first of them */
 };
 
 struct supervise_state {
@@ -153,6 +165,11 @@ struct supervise_state {
   bool group_signalled;      /* a stop reached the group since the run started */
   bool group_killed;         /* GROUP_STOPPING: SIGKILL sent, kill_at is when to give up */
   tain group_poll_at;        /* GROUP_STOPPING: next look at the group */
+  bool run_died;             /* ./run ended since the last after_stop: the policy decides */
+  bool run_failed;           /* ... and it was a failure */
+  bool give_up_due;          /* ... and it was the give-up's Nth death */
+  unsigned int deaths;       /* give-up: deaths counted since deaths_since */
+  tain deaths_since;         /* monotonic, the first death of the count */
   struct svstatus status;    /* what supervise/status says */
   struct supervise_config config;
 };

@@ -26,6 +26,7 @@
 #include "spawn.h"
 #include "svcontrol.h"
 #include "svdir.h"
+#include "svdir-policy.h"
 #include "svpaths.h"
 #include "svgroup.h"
 #include "svstatus.h"
@@ -128,6 +129,26 @@ static bool group_flag(void)
   return on;
 }
 
+/* restart and give-up: bad contents are warned, and the service runs as
+   without the file. */
+static void read_policy(struct supervise_config *config)
+{
+  int restart = SVDIR_RESTART_ALWAYS;
+  unsigned int deaths = 0, seconds = 0;
+  if (svdir_read_restart(AT_FDCWD, &restart) == SVDIR_INVALID) {
+    strerr_warnwusys("read ", SVDIR_RESTART, " (must be always, on-failure or never: restarting always)");
+    restart = SVDIR_RESTART_ALWAYS;
+  }
+  config->restart = restart == SVDIR_RESTART_NEVER ? RESTART_NEVER
+                  : restart == SVDIR_RESTART_ON_FAILURE ? RESTART_ON_FAILURE : RESTART_ALWAYS;
+  if (svdir_read_give_up(AT_FDCWD, &deaths, &seconds) == SVDIR_INVALID) {
+    strerr_warnwusys("read ", SVDIR_GIVE_UP, " (must be N T, both at least 1: never giving up)");
+    deaths = 0;
+  }
+  config->give_up_deaths = deaths;
+  config->give_up_window_ms = deaths ? seconds * 1000u : 0;
+}
+
 static void read_config(struct supervise_config *config)
 {
   config->down_signal = SIGTERM;
@@ -140,6 +161,7 @@ static void read_config(struct supervise_config *config)
   if (svdir_read_uint(AT_FDCWD, SVDIR_TIMEOUT_FINISH, &config->timeout_finish_ms) == SVDIR_INVALID)
     strerr_warnwusys("read ", SVDIR_TIMEOUT_FINISH, " (using 5000)");
   config->kill_group = group_flag();
+  read_policy(config);
 }
 
 static void close_notify(void)
@@ -184,6 +206,14 @@ static void warn_reason(enum svstatus_reason reason)
     case SVSTATUS_REASON_RUN_NOT_EXECUTABLE:
       strerr_warnw("./", SVDIR_RUN, " is not an executable file: retrying");
       return;
+    case SVSTATUS_REASON_GAVE_UP: {
+      char n[UINT_FMT], t[UINT_FMT];
+      n[uint_fmt(n, g.state.config.give_up_deaths)] = 0;
+      t[uint_fmt(t, g.state.config.give_up_window_ms / 1000)] = 0;
+      strerr_warnw("gave up after ", n, " deaths within ", t, " seconds: down until svc -u");
+      return;
+    }
+    case SVSTATUS_REASON_NOT_RESTARTED:   /* as asked, by ./restart */
     case SVSTATUS_REASON_NONE:
     case SVSTATUS_REASON_SPAWN_FAILED:
     case SVSTATUS_REASON_FINISH_SAID_STOP:
@@ -350,6 +380,7 @@ static void dispatch(struct supervise_event const *first)
     struct supervise_actions actions = { .count = 0 };
     read_clock(&now);
     if (!supervise_step(&g.state, &event, &now, &actions)) bug("impossible event, or too many actions, in the state machine");
+    if (g.state.status.reason == SVSTATUS_REASON_GAVE_UP) warn_reason(SVSTATUS_REASON_GAVE_UP);
     /* Not held: no watch, no supervise/waiting, before the status says so. */
     if (g.state.phase != PHASE_HELD && (gate_fd() >= 0 || gate_polled())) gate_release();
     /* A spawn in progress reports back at once: write only the settled state. */

@@ -1,7 +1,8 @@
 /* Fuzz: the supervisor's state machine driven as vigil-supervise drives
    it: control bytes (any of 256), time passing, the run's and finish's
    exits (leaving some of a kill-process-group run's group, or not),
-   readiness, a MAINPID, a TERM, each chosen by the input, and the
+   readiness, a MAINPID, a TERM, each chosen by the input, under each
+   restart policy and give-up, and the
    spawns the machine asks for answered as the supervisor would. It must
    never call an event impossible (supervise_step false: exit 101 in the
    supervisor) nor ask for more actions than it may. */
@@ -43,7 +44,11 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
   struct supervise_state state;
   struct supervise_config config = { .down_signal = SIGTERM, .timeout_kill_ms = data && size ? data[0] * 10u : 0,
-                                     .timeout_finish_ms = 5000, .kill_group = size > 1 && data[1] & 2 };
+                                     .timeout_finish_ms = 5000, .kill_group = size > 1 && data[1] & 2,
+                                     /* restart and give-up: each policy, give-up off or 1 to 3 deaths */
+                                     .restart = size > 1 ? (enum supervise_restart)((data[1] >> 2) % 3) : RESTART_ALWAYS,
+                                     .give_up_deaths = size > 1 ? (data[1] >> 4) & 3 : 0,
+                                     .give_up_window_ms = data && size ? data[0] * 100u + 1 : 1 };
   struct supervise_event boot = { .type = EVENT_BOOT, .initial_want = size > 1 && data[1] & 1 ? WANT_DOWN : WANT_UP };
   tain_addsec(&clock_now.monotonic, &tain_zero, 1000);
   clock_now.wall.sec = 1700000000;

@@ -1476,6 +1476,211 @@ static void test_history(void)
   is_uint(h.state.status.first_ready_ns, 1000 + 7000000, "history: a later run's readiness is not the first");
 }
 
+
+/* ./run lives ms and ends with wait_status, nobody asked; no ./finish. */
+static void run_ends(struct harness *h, unsigned int ms, int wait_status)
+{
+  spawned(h, RUN_PID);
+  advance_ms(h, ms);
+  run_exited(h, wait_status);
+  send_event(h, EVENT_NO_FINISH);
+}
+
+static struct supervise_config policy_config(enum supervise_restart restart, unsigned int deaths, unsigned int window_ms)
+{
+  struct supervise_config config = default_config();
+  config.restart = restart;
+  config.give_up_deaths = deaths;
+  config.give_up_window_ms = window_ms;
+  return config;
+}
+
+/* restart: always, on-failure, never; a stop's signal is no failure. */
+static void test_restart_policy(void)
+{
+  struct harness h;
+  struct supervise_config config;
+
+  config = policy_config(RESTART_ALWAYS, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, LONG_RUN_MS, EXITED(0));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart always: a clean exit restarts");
+
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, LONG_RUN_MS, EXITED(3));
+  no_actions(&h, "restart never: a failure does not restart");
+  is_int(h.state.phase, PHASE_DOWN, "restart never: down");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "restart never: wanted down now");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "restart never: reason not restarted");
+  is_int(h.state.status.last_wait_status, EXITED(3), "restart never: the exit code kept");
+  is_int(deadline_ms(&h), -1, "restart never: no deadline");
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart never: 'u' starts again");
+  spawned(&h, RUN_PID);
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "restart never: 'u' clears the reason");
+
+  config = policy_config(RESTART_ON_FAILURE, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, LONG_RUN_MS, EXITED(0));
+  no_actions(&h, "restart on-failure: exit 0 does not restart");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "on-failure, exit 0: not restarted");
+  is_int(h.state.status.last_wait_status, EXITED(0), "on-failure, exit 0: exit code 0 kept");
+  command(&h, 'u');
+  run_ends(&h, LONG_RUN_MS, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart on-failure: exit 1 restarts");
+  run_ends(&h, LONG_RUN_MS, KILLED_BY(SIGSEGV));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart on-failure: SIGSEGV restarts");
+  run_ends(&h, LONG_RUN_MS, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart on-failure: a TERM no stop sent restarts");
+
+  /* svc -t: the down-signal of a stop is no failure; the run is not restarted. */
+  spawned(&h, RUN_PID);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 't');
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  no_actions(&h, "restart on-failure: svc -t's TERM is no failure");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "svc -t under on-failure: not restarted");
+
+  /* timeout-kill's KILL after a stop is no failure either. */
+  config = policy_config(RESTART_ON_FAILURE, 0, 0);
+  config.timeout_kill_ms = TIMEOUT_KILL_MS;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 't');
+  advance_ms(&h, TIMEOUT_KILL_MS);
+  send_event(&h, EVENT_TIMER);
+  run_exited(&h, KILLED_BY(SIGKILL));
+  send_event(&h, EVENT_NO_FINISH);
+  no_actions(&h, "on-failure: timeout-kill's KILL after svc -t is no failure");
+
+  /* A down-signal other than TERM: TERM from svc -t's own letter still is a stop's. */
+  config = policy_config(RESTART_ON_FAILURE, 0, 0);
+  config.down_signal = SIGHUP;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, KILLED_BY(SIGHUP));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "on-failure: the down-signal with no stop sent is a failure");
+
+  /* The policy decides after ./finish, and finish's 125 still wins. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(0));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "restart never: ./finish runs first");
+  finish_spawned(&h, FINISH_PID);
+  finish_exited(&h, EXITED(0));
+  no_actions(&h, "restart never: after ./finish, no restart");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "restart never, after ./finish: not restarted");
+
+  /* svc -d under always: no policy involved, reason none. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "svc -d under never: reason none");
+
+  /* A oneshot's ./up is not run again by the policy: only its own rules. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  {
+    struct supervise_event event = { .type = EVENT_SPAWNED, .pid = RUN_PID, .oneshot = true };
+    step(&h, &event);
+  }
+  run_exited(&h, EXITED(0));
+  is_int(h.state.phase, PHASE_ONESHOT_UP, "restart never: a oneshot's ./up exit 0 is up");
+}
+
+/* give-up N T: the Nth death within T of the first, down until svc -u. */
+static void test_give_up(void)
+{
+  struct harness h;
+  struct supervise_config config = policy_config(RESTART_ALWAYS, 3, 10000);
+
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, 2000, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: the first death restarts");
+  run_ends(&h, 2000, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: the second death restarts");
+  run_ends(&h, 2000, EXITED(1));
+  no_actions(&h, "give-up 3 10: the third death within 10 s gives up");
+  is_int(h.state.phase, PHASE_DOWN, "gave up: down");
+  is_int(h.state.status.reason, SVSTATUS_REASON_GAVE_UP, "gave up: reason gave up");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "gave up: wanted down");
+  is_int(deadline_ms(&h), -1, "gave up: no deadline");
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "gave up: 'u' starts again");
+  spawned(&h, RUN_PID);
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "gave up: 'u' clears the reason");
+  is_uint(h.state.deaths, 0, "gave up: 'u' clears the count");
+
+  /* Deaths further apart than T never add up. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  for (int i = 0; i < 6; i++) {
+    run_ends(&h, 6000, EXITED(1));
+    if (h.actions.count != 1) break;
+  }
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: a death each 6 s never gives up");
+
+  /* The window starts at the first death: the third at exactly T is a new count. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, 2000, EXITED(1));
+  run_ends(&h, 4000, EXITED(1));
+  run_ends(&h, 6000, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: the third death 10 s after the first starts a new count");
+  is_uint(h.state.deaths, 1, "... counted as the first of the new window");
+
+  /* A stop's death is not counted: svc -t thrice never gives up. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  for (int i = 0; i < 4; i++) {
+    spawned(&h, RUN_PID);
+    advance_ms(&h, 1500);
+    command(&h, 't');
+    run_exited(&h, KILLED_BY(SIGTERM));
+    send_event(&h, EVENT_NO_FINISH);
+  }
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up: svc -t's deaths do not count");
+
+  /* Quick deaths: the back-off still applies before the give-up. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, SHORT_RUN_MS, EXITED(1));
+  is_int(h.state.phase, PHASE_WAITING, "give-up: a quick death is throttled as before");
+  is_int(h.state.status.reason, SVSTATUS_REASON_THROTTLED, "give-up: throttled reason as before");
+
+  /* restart on-failure with give-up: clean exits are not restarted at all. */
+  config = policy_config(RESTART_ON_FAILURE, 1, 10000);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, 2000, EXITED(0));
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "on-failure + give-up 1: exit 0 is not restarted");
+  command(&h, 'u');
+  run_ends(&h, 2000, EXITED(2));
+  is_int(h.state.status.reason, SVSTATUS_REASON_GAVE_UP, "give-up 1: the first failure gives up");
+  no_actions(&h, "give-up 1: no restart");
+
+  /* Asked to exit at the give-up: exits. */
+  config = policy_config(RESTART_ALWAYS, 1, 10000);
+  setup_running_with(&h, &config);
+  advance_ms(&h, 2000);
+  run_exited(&h, EXITED(1));
+  finish_spawned(&h, FINISH_PID);
+  command(&h, 'x');
+  finish_exited(&h, EXITED(0));
+  one_action(&h, ACTION_EXIT, 0, "give-up with x asked: exit");
+}
+
 int main(void)
 {
   test_history();
@@ -1501,5 +1706,7 @@ int main(void)
   test_held();
   test_oneshot();
   test_kill_group();
+  test_restart_policy();
+  test_give_up();
   return done_testing();
 }
