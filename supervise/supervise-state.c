@@ -304,22 +304,18 @@ static void stop_group(struct supervise_state *state, struct supervise_clock con
   deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
 }
 
-/* A failure: an exit code not 0, or a signal other than the one a stop
-   sent (the down-signal, or timeout-kill's KILL). Unknown (an adopted
-   run's) is a failure: on-failure then restarts, as a supervisor would
-   that knew nothing. */
-static bool run_failed(struct supervise_state const *state, struct supervise_event const *event)
+/* A failure: an exit code not 0, or a signal (a stop's signal never gets
+   here: a run a stop ended is no death). Unknown (an adopted run's) is a
+   failure: on-failure then restarts, as a supervisor would that knew
+   nothing. */
+static bool run_failed(struct supervise_event const *event)
 {
-  int status = event->wait_status;
   if (event->exit_unknown) return true;
-  if (WIFEXITED(status)) return WEXITSTATUS(status) != 0;
-  if (!WIFSIGNALED(status) || !state->term_sent) return true;
-  return WTERMSIG(status) != state->config.down_signal && WTERMSIG(status) != SIGKILL;
+  return !WIFEXITED(event->wait_status) || WEXITSTATUS(event->wait_status) != 0;
 }
 
 /* give-up N T: counts deaths from the first for T, then starts the count
-   again (systemd's start-limit window, no history to keep). A death a
-   stop asked for (svc -t, d) is no death here. Returns: the Nth. */
+   again (systemd's start-limit window, no history to keep). Returns: the Nth. */
 static bool count_death(struct supervise_state *state, struct supervise_clock const *now)
 {
   tain window_end;
@@ -332,13 +328,17 @@ static bool count_death(struct supervise_state *state, struct supervise_clock co
   return ++state->deaths >= state->config.give_up_deaths;
 }
 
-/* Kept for after_stop: the policy decides once ./finish is done. */
+/* Kept for after_stop: the policy decides once ./finish is done. A run
+   that a stop ended (d, t, the supervisor's TERM: the down-signal or TERM
+   sent, and timeout-kill's KILL after) is no death: t restarts whatever
+   the policy. */
 static void note_death(struct supervise_state *state, struct supervise_event const *event,
                        struct supervise_clock const *now)
 {
-  state->run_died = true;
-  state->run_failed = run_failed(state, event);
-  state->give_up_due = (state->run_failed || !state->term_sent) && count_death(state, now);
+  state->run_died = !state->term_sent;
+  if (!state->run_died) return;
+  state->run_failed = run_failed(event);
+  state->give_up_due = count_death(state, now);
 }
 
 static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,

@@ -1537,16 +1537,23 @@ static void test_restart_policy(void)
   run_ends(&h, LONG_RUN_MS, KILLED_BY(SIGTERM));
   one_action(&h, ACTION_SPAWN_RUN, 0, "restart on-failure: a TERM no stop sent restarts");
 
-  /* svc -t: the down-signal of a stop is no failure; the run is not restarted. */
-  spawned(&h, RUN_PID);
+  /* svc -t is a restart, whatever the policy. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_running_with(&h, &config);
   advance_ms(&h, LONG_RUN_MS);
   command(&h, 't');
   run_exited(&h, KILLED_BY(SIGTERM));
   send_event(&h, EVENT_NO_FINISH);
-  no_actions(&h, "restart on-failure: svc -t's TERM is no failure");
-  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "svc -t under on-failure: not restarted");
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart never: svc -t restarts all the same");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "svc -t under never: no reason");
+  spawned(&h, RUN_PID);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 't');
+  run_exited(&h, EXITED(1));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart never: svc -t restarts a run that exits 1 on TERM too");
 
-  /* timeout-kill's KILL after a stop is no failure either. */
+  /* timeout-kill's KILL after svc -t: still a restart. */
   config = policy_config(RESTART_ON_FAILURE, 0, 0);
   config.timeout_kill_ms = TIMEOUT_KILL_MS;
   setup_running_with(&h, &config);
@@ -1556,9 +1563,9 @@ static void test_restart_policy(void)
   send_event(&h, EVENT_TIMER);
   run_exited(&h, KILLED_BY(SIGKILL));
   send_event(&h, EVENT_NO_FINISH);
-  no_actions(&h, "on-failure: timeout-kill's KILL after svc -t is no failure");
+  one_action(&h, ACTION_SPAWN_RUN, 0, "on-failure: timeout-kill's KILL after svc -t restarts");
 
-  /* A down-signal other than TERM: TERM from svc -t's own letter still is a stop's. */
+  /* The down-signal that no stop sent is a failure. */
   config = policy_config(RESTART_ON_FAILURE, 0, 0);
   config.down_signal = SIGHUP;
   setup_running_with(&h, &config);
