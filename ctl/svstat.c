@@ -71,6 +71,7 @@ static char const *reason_text(enum svstatus_reason reason)
     case SVSTATUS_REASON_UP_FAILED: return "up failed: svc -u tries again";
     case SVSTATUS_REASON_GAVE_UP: return "failed: gave up: svc -u tries again";  /* without ./give-up now */
     case SVSTATUS_REASON_NOT_RESTARTED: return "not restarted";
+    case SVSTATUS_REASON_UNHEALTHY: return "unhealthy: check failed, restarted";
   }
   return 0;
 }

@@ -128,6 +128,7 @@ static char const *cannot_start(struct svstatus const *status)
     case SVSTATUS_REASON_SPAWN_FAILED:    /* out of processes: the supervisor retries */
     case SVSTATUS_REASON_THROTTLED:
     case SVSTATUS_REASON_NEEDS:           /* starts once they are ready */
+    case SVSTATUS_REASON_UNHEALTHY:       /* restarted by its check */
       return 0;
   }
   return 0;

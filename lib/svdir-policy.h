@@ -18,6 +18,13 @@
 /* The longest T: its milliseconds fit an unsigned int. */
 #define SVDIR_GIVE_UP_SECONDS_MAX 4000000u
 
+/* The health check: an executable check, every check-interval ms (a
+   check running that long is killed), check-failures failures in a row
+   restart the run. */
+#define SVDIR_CHECK "check"
+#define SVDIR_CHECK_INTERVAL "check-interval"
+#define SVDIR_CHECK_FAILURES "check-failures"
+
 enum svdir_read_result svdir_read_restart(int dirfd, int *restart);
 
 /* N >= 1, 1 <= T <= SVDIR_GIVE_UP_SECONDS_MAX, blanks between. */

@@ -58,6 +58,28 @@ static void signal_stop(struct supervise_state *state, int signal, struct superv
   emit(out, ACTION_SIGNAL_GROUP, signal);
 }
 
+/* The run goes down: a check alive is killed, none starts. */
+static void stop_check(struct supervise_state *state, struct supervise_actions *out)
+{
+  state->check_armed = false;
+  if (state->check_pid <= 0 || state->check_stale) return;
+  state->check_stale = true;
+  emit(out, ACTION_SIGNAL_CHECK, SIGKILL);
+}
+
+/* Do checks run now? From the start, or readiness, until a stop. */
+static bool checking(struct supervise_state const *state)
+{
+  return state->config.check && state->phase == PHASE_RUNNING && !state->term_sent &&
+         (state->ready || !state->config.check_after_ready);
+}
+
+static void arm_check(struct supervise_state *state, struct supervise_clock const *now)
+{
+  state->check_armed = true;
+  deadline_after_ms(&state->check_at, &now->monotonic, state->config.check_interval_ms);
+}
+
 static void send_down(struct supervise_state *state, struct supervise_clock const *now,
                       struct supervise_actions *out)
 {
@@ -67,6 +89,7 @@ static void send_down(struct supervise_state *state, struct supervise_clock cons
   if (signal != SIGCONT && signal != SIGKILL) signal_stop(state, SIGCONT, out);
   state->paused = false;
   state->term_sent = true;
+  stop_check(state, out);
   if (state->config.timeout_kill_ms && !state->kill_armed) {
     state->kill_armed = true;
     deadline_after_ms(&state->kill_at, &now->monotonic, state->config.timeout_kill_ms);
@@ -142,6 +165,7 @@ static void on_command(struct supervise_state *state, struct svcontrol_command c
       return;
     case SVCONTROL_DOWN:
       state->want = WANT_DOWN;
+      if (state->status.reason == SVSTATUS_REASON_UNHEALTHY) state->status.reason = SVSTATUS_REASON_NONE;
       if (running) send_down(state, now, out);
       if (phase == PHASE_ONESHOT_UP) {
         /* ./down, carried out as the finish of the oneshot. */
@@ -208,6 +232,50 @@ static void on_group_timer(struct supervise_state *state, struct supervise_clock
   }
 }
 
+/* A check is due, or the one alive outlived its interval: killed, its
+   exit (by SIGKILL) is a failure, and the next is armed then. */
+static void on_check_timer(struct supervise_state *state, struct supervise_clock const *now,
+                           struct supervise_actions *out)
+{
+  if (state->check_pid > 0) {
+    state->check_armed = false;
+    emit(out, ACTION_SIGNAL_CHECK, SIGKILL);
+    return;
+  }
+  arm_check(state, now);
+  emit(out, ACTION_SPAWN_CHECK, 0);
+}
+
+/* A check ended (pid 0: it could not start). K failures in a row restart
+   the run as svc -t does, and the status says unhealthy until one passes. */
+static void on_check_exited(struct supervise_state *state, struct supervise_event const *event,
+                            struct supervise_clock const *now, struct supervise_actions *out)
+{
+  bool passed = event->pid > 0 && WIFEXITED(event->wait_status) && !WEXITSTATUS(event->wait_status);
+  bool stale = state->check_stale;
+  if (event->pid > 0) {
+    if (event->pid != state->check_pid) return;
+    state->check_pid = 0;
+    state->check_stale = false;
+  }
+  if (!checking(state)) return;
+  /* A check of the run before: the checks of this one go on. */
+  if (stale) {
+    if (!state->check_armed) arm_check(state, now);
+    return;
+  }
+  arm_check(state, now);
+  if (passed) {
+    state->check_failures = 0;
+    if (state->status.reason == SVSTATUS_REASON_UNHEALTHY) state->status.reason = SVSTATUS_REASON_NONE;
+    return;
+  }
+  if (++state->check_failures < state->config.check_failures_max) return;
+  state->check_failures = 0;
+  state->status.reason = SVSTATUS_REASON_UNHEALTHY;
+  send_down(state, now, out);
+}
+
 static void on_timer(struct supervise_state *state, struct supervise_clock const *now,
                      struct supervise_actions *out)
 {
@@ -219,6 +287,10 @@ static void on_timer(struct supervise_state *state, struct supervise_clock const
       if (state->kill_armed && !tain_less(&now->monotonic, &state->kill_at)) {
         state->kill_armed = false;
         signal_stop(state, SIGKILL, out);
+      }
+      if (state->check_armed && !tain_less(&now->monotonic, &state->check_at)) {
+        if (checking(state)) on_check_timer(state, now, out);
+        else state->check_armed = false;
       }
       return;
     case PHASE_GROUP_STOPPING:
@@ -248,7 +320,11 @@ static void on_spawned(struct supervise_state *state, pid_t pid, bool oneshot, s
   state->paused = false;
   state->term_sent = false;
   state->status.changed = now->wall;
-  state->status.reason = SVSTATUS_REASON_NONE;
+  /* Unhealthy is said across the restart it made, until a check passes. */
+  if (state->status.reason != SVSTATUS_REASON_UNHEALTHY) state->status.reason = SVSTATUS_REASON_NONE;
+  state->check_armed = false;
+  state->check_failures = 0;
+  if (state->config.check && !state->config.check_after_ready && !oneshot && !state->check_pid) arm_check(state, now);
   if (state->status.first_spawn_ns) state->status.restarts++;
   else state->status.first_spawn_ns = now->boot_ns;
   state->status.spawned_ns = now->boot_ns;
@@ -346,6 +422,7 @@ static void on_run_exited(struct supervise_state *state, struct supervise_event 
 {
   bool group_left = event->group_left && group_stops(state);
   if (!state->oneshot) note_death(state, event, now);
+  stop_check(state, out);
   state->phase = PHASE_FINISH_STARTING;
   state->pid = 0;
   state->ready = false;
@@ -538,6 +615,9 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
     case EVENT_MAIN_PID:
     /* A look at the group may report after a kill's grace ended the wait. */
     case EVENT_GROUP_EMPTY:
+    /* A check killed as the run went down ends in any phase. */
+    case EVENT_CHECK_SPAWNED:
+    case EVENT_CHECK_EXITED:
       return true;
   }
   return false;
@@ -571,6 +651,7 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       state->group = event->group;
       state->ready = state->status.ready;
       state->paused = event->paused;
+      if (state->config.check && (state->ready || !state->config.check_after_ready)) arm_check(state, now);
       /* It ran before we came: its death is no crash of a fresh start. */
       {
         tain interval;
@@ -607,6 +688,7 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
     case EVENT_READY:
       if (phase != PHASE_RUNNING || state->ready) break;
       state->ready = true;
+      if (checking(state) && !state->check_armed && !state->check_pid) arm_check(state, now);
       state->status.ready_at = now->wall;
       if (!state->status.first_ready_ns && state->status.first_spawn_ns == state->status.spawned_ns)
         state->status.first_ready_ns = now->boot_ns;
@@ -632,6 +714,19 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
     case EVENT_GROUP_EMPTY:
       if (phase == PHASE_GROUP_STOPPING) group_stopped(state, out);
       break;
+    case EVENT_CHECK_SPAWNED:
+      if (event->pid <= 0) {
+        on_check_exited(state, event, now, out);
+        break;
+      }
+      state->check_pid = event->pid;
+      state->check_stale = false;
+      /* Spawned as the run went down: killed at once. */
+      if (!checking(state)) stop_check(state, out);
+      break;
+    case EVENT_CHECK_EXITED:
+      on_check_exited(state, event, now, out);
+      break;
   }
   sync_status(state);
   return !out->overflow;
@@ -644,8 +739,9 @@ int supervise_deadline(struct supervise_state const *state, tain *deadline)
       *deadline = state->restart_at;
       return 1;
     case PHASE_RUNNING:
-      if (!state->kill_armed) return 0;
-      *deadline = state->kill_at;
+      if (!state->kill_armed && !state->check_armed) return 0;
+      *deadline = !state->check_armed || (state->kill_armed && tain_less(&state->kill_at, &state->check_at))
+        ? state->kill_at : state->check_at;
       return 1;
     case PHASE_FINISHING:
       if (!state->finish_kill_armed) return 0;

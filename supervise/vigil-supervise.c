@@ -149,6 +149,29 @@ static void read_policy(struct supervise_config *config)
   config->give_up_window_ms = deaths ? seconds * 1000u : 0;
 }
 
+/* Read only when there is a ./check: a dir without one costs a stat. A
+   value that is no number, or 0, is warned and the default used. */
+static void read_check(struct supervise_config *config)
+{
+  config->check = svdir_executable(AT_FDCWD, SVDIR_CHECK);
+  config->check_interval_ms = CHECK_INTERVAL_DEFAULT_MS;
+  config->check_failures_max = CHECK_FAILURES_DEFAULT;
+  if (!config->check) return;
+  config->check_after_ready = svdir_exists(AT_FDCWD, SVDIR_NOTIFICATION_FD) || svdir_exists(AT_FDCWD, SVDIR_NOTIFY_SOCKET);
+  if (svdir_read_uint(AT_FDCWD, SVDIR_CHECK_INTERVAL, &config->check_interval_ms) == SVDIR_INVALID
+      || !config->check_interval_ms) {
+    if (!config->check_interval_ms) errno = EINVAL;
+    strerr_warnwusys("read ", SVDIR_CHECK_INTERVAL, " (must be milliseconds, at least 1: using 30000)");
+    config->check_interval_ms = CHECK_INTERVAL_DEFAULT_MS;
+  }
+  if (svdir_read_uint(AT_FDCWD, SVDIR_CHECK_FAILURES, &config->check_failures_max) == SVDIR_INVALID
+      || !config->check_failures_max) {
+    if (!config->check_failures_max) errno = EINVAL;
+    strerr_warnwusys("read ", SVDIR_CHECK_FAILURES, " (must be a number, at least 1: using 3)");
+    config->check_failures_max = CHECK_FAILURES_DEFAULT;
+  }
+}
+
 static void read_config(struct supervise_config *config)
 {
   config->down_signal = SIGTERM;
@@ -162,6 +185,7 @@ static void read_config(struct supervise_config *config)
     strerr_warnwusys("read ", SVDIR_TIMEOUT_FINISH, " (using 5000)");
   config->kill_group = group_flag();
   read_policy(config);
+  read_check(config);
 }
 
 static void close_notify(void)
@@ -214,6 +238,7 @@ static void warn_reason(enum svstatus_reason reason)
       return;
     }
     case SVSTATUS_REASON_NOT_RESTARTED:   /* as asked, by ./restart */
+    case SVSTATUS_REASON_UNHEALTHY:       /* said at the restart */
     case SVSTATUS_REASON_NONE:
     case SVSTATUS_REASON_SPAWN_FAILED:
     case SVSTATUS_REASON_FINISH_SAID_STOP:
@@ -312,6 +337,21 @@ static void spawn_finish(struct event_queue *queue)
   queue_push(queue, &event);
 }
 
+/* ./check, as ./finish: the supervisor's fds 0-2 (the service's logger,
+   when it has one). pid 0 when it cannot start: a failed check. */
+static void spawn_check(struct event_queue *queue)
+{
+  static char const *const argv[] = { "./" SVDIR_CHECK, 0 };
+  struct supervise_event event = { .type = EVENT_CHECK_SPAWNED };
+  int error = spawn_clean(argv, 0, 0, &event.pid);
+  if (error) {
+    errno = error;
+    strerr_warnwusys("spawn ./", SVDIR_CHECK, " (a failed check)");
+    event.pid = 0;
+  }
+  queue_push(queue, &event);
+}
+
 /* An adopted run is signalled through its pidfd: its pid may be recycled
    once it dies, and it is no child of ours to keep the pid reserved. */
 static void signal_child(pid_t pid, int pidfd, int sig)
@@ -356,6 +396,14 @@ static void carry_out(struct supervise_action const *action, struct event_queue 
     case ACTION_SIGNAL_GROUP:
       signal_group(action->signal);
       return;
+    case ACTION_SPAWN_CHECK:
+      spawn_check(queue);
+      return;
+    case ACTION_SIGNAL_CHECK:
+      /* It leads a session of its own: what it started goes too. */
+      if (g.state.check_pid > 0 && kill(-g.state.check_pid, action->signal) < 0)
+        signal_child(g.state.check_pid, -1, action->signal);
+      return;
     case ACTION_CHECK_GROUP:
       if (!group_alive()) queue_push(queue, &(struct supervise_event){ .type = EVENT_GROUP_EMPTY });
       return;
@@ -379,8 +427,11 @@ static void dispatch(struct supervise_event const *first)
     struct supervise_clock now;
     struct supervise_actions actions = { .count = 0 };
     read_clock(&now);
+    enum svstatus_reason before = g.state.status.reason;
     if (!supervise_step(&g.state, &event, &now, &actions)) bug("impossible event, or too many actions, in the state machine");
     if (g.state.status.reason == SVSTATUS_REASON_GAVE_UP) warn_reason(SVSTATUS_REASON_GAVE_UP);
+    if (g.state.status.reason == SVSTATUS_REASON_UNHEALTHY && before != SVSTATUS_REASON_UNHEALTHY)
+      strerr_warnw("./", SVDIR_CHECK, " failed too many times in a row: restarting the service");
     /* Not held: no watch, no supervise/waiting, before the status says so. */
     if (g.state.phase != PHASE_HELD && (gate_fd() >= 0 || gate_polled())) gate_release();
     /* A spawn in progress reports back at once: write only the settled state. */
@@ -417,6 +468,9 @@ static void reap_children(void)
       event.group_left = g.state.config.kill_group && group_alive();
     } else if (pid == g.state.finish_pid && g.state.phase == PHASE_FINISHING) {
       event.type = EVENT_FINISH_EXITED;
+    } else if (pid == g.state.check_pid) {
+      event.type = EVENT_CHECK_EXITED;
+      event.pid = pid;
     } else {
       continue;
     }

@@ -1688,6 +1688,163 @@ static void test_give_up(void)
   one_action(&h, ACTION_EXIT, 0, "give-up with x asked: exit");
 }
 
+#define CHECK_PID 4444
+#define CHECK_MS 1000
+
+static void check_spawned(struct harness *h, pid_t pid)
+{
+  struct supervise_event event = { .type = EVENT_CHECK_SPAWNED, .pid = pid };
+  step(h, &event);
+}
+
+static void check_exited(struct harness *h, pid_t pid, int wait_status)
+{
+  struct supervise_event event = { .type = EVENT_CHECK_EXITED, .pid = pid, .wait_status = wait_status };
+  step(h, &event);
+}
+
+static struct supervise_config check_config(bool after_ready)
+{
+  struct supervise_config config = default_config();
+  config.check = true;
+  config.check_after_ready = after_ready;
+  config.check_interval_ms = CHECK_MS;
+  config.check_failures_max = 3;
+  return config;
+}
+
+/* One check, due now: started, and it ends with wait_status. */
+static void one_check(struct harness *h, int wait_status)
+{
+  advance_ms(h, (unsigned int)(deadline_ms(h) - now_ms(h)));
+  send_event(h, EVENT_TIMER);
+  check_spawned(h, CHECK_PID);
+  advance_ms(h, 10);
+  check_exited(h, CHECK_PID, wait_status);
+}
+
+/* The health check: its timer, K failures, a check outliving its interval, a stop meanwhile. */
+static void test_health_check(void)
+{
+  struct harness h;
+  struct supervise_config config = check_config(false);
+  struct supervise_action const down[] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT } };
+  struct supervise_action const stop[] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT },
+                                           { ACTION_SIGNAL_CHECK, SIGKILL } };
+
+  setup_running(&h);
+  is_int(deadline_ms(&h), -1, "no ./check: no deadline while running (no wakeup)");
+
+  setup_running_with(&h, &config);
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "./check: the first check one interval after the start");
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SPAWN_CHECK, 0, "interval passed: spawn ./check");
+  check_spawned(&h, CHECK_PID);
+  no_actions(&h, "CHECK_SPAWNED: nothing more");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "a check alive: killed if alive one interval on");
+  advance_ms(&h, 20);
+  check_exited(&h, CHECK_PID, EXITED(0));
+  no_actions(&h, "a check passed: nothing");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "a check passed: the next one interval later");
+
+  one_check(&h, EXITED(1));
+  no_actions(&h, "one failure: nothing yet");
+  one_check(&h, EXITED(1));
+  no_actions(&h, "two failures: nothing yet");
+  is_uint(h.state.check_failures, 2, "two failures counted");
+  one_check(&h, EXITED(0));
+  is_uint(h.state.check_failures, 0, "a pass resets the count");
+  one_check(&h, EXITED(1));
+  one_check(&h, KILLED_BY(SIGSEGV));
+  one_check(&h, EXITED(2));
+  actions_are(&h, 2, down, "three failures in a row: the down-signal, as svc -t");
+  is_int(h.state.status.reason, SVSTATUS_REASON_UNHEALTHY, "three failures: unhealthy");
+  is_int(h.state.status.state, SVSTATUS_RUN, "unhealthy: still up until it dies");
+  is_int(deadline_ms(&h), -1, "going down: no check scheduled");
+  advance_ms(&h, 50);
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "unhealthy: restarted");
+  spawned(&h, RUN_PID);
+  is_int(h.state.status.reason, SVSTATUS_REASON_UNHEALTHY, "restarted: still unhealthy until a check passes");
+  one_check(&h, EXITED(0));
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "a check passed: healthy again");
+
+  /* A check that outlives its interval is killed, and that is a failure. */
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, CHECK_PID);
+  advance_ms(&h, CHECK_MS - 1);
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "a check alive 1 ms short of its interval: left");
+  advance_ms(&h, 1);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SIGNAL_CHECK, SIGKILL, "a check alive one interval: SIGKILL");
+  is_int(deadline_ms(&h), -1, "killed check: nothing scheduled until its exit");
+  check_exited(&h, CHECK_PID, KILLED_BY(SIGKILL));
+  is_uint(h.state.check_failures, 1, "the killed check is a failure");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "the next check one interval after");
+
+  /* A stop while a check runs: the check is killed too. */
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, CHECK_PID);
+  command(&h, 'd');
+  actions_are(&h, 3, stop, "'d' while a check runs: down-signal, CONT, and SIGKILL to the check");
+  check_exited(&h, CHECK_PID, KILLED_BY(SIGKILL));
+  no_actions(&h, "the killed check's exit during the stop: nothing");
+  is_uint(h.state.check_failures, 1, "... and not counted");
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  is_int(deadline_ms(&h), -1, "down: no check");
+
+  /* The run dies while a check runs: killed; a late exit of it is ignored. */
+  setup_running_with(&h, &config);
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, CHECK_PID);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(0));
+  {
+    struct supervise_action const expected[] = { { ACTION_SIGNAL_CHECK, SIGKILL }, { ACTION_SPAWN_FINISH, 0 } };
+    actions_are(&h, 2, expected, "the run exits while a check runs: the check killed, then ./finish");
+  }
+  send_event(&h, EVENT_NO_FINISH);
+  spawned(&h, RUN_PID);
+  check_exited(&h, CHECK_PID, EXITED(1));
+  ok(h.stepped, "the old check's exit after a restart: no bug");
+  is_uint(h.state.check_failures, 0, "... and not counted against the new run");
+  check_exited(&h, CHECK_PID + 1, EXITED(1));
+  is_uint(h.state.check_failures, 0, "an exit of a pid that is no check: ignored");
+
+  /* A check that cannot start is a failure. */
+  setup_running_with(&h, &config);
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, 0);
+  is_uint(h.state.check_failures, 1, "a check that could not start: a failure");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "... and the next one interval later");
+
+  /* With readiness: checks start once ready. */
+  config = check_config(true);
+  setup_running_with(&h, &config);
+  is_int(deadline_ms(&h), -1, "a service that tells readiness: no check before it is ready");
+  advance_ms(&h, 500);
+  send_event(&h, EVENT_READY);
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "ready: the first check one interval later");
+
+  /* timeout-kill's deadline and the check's: the earliest. */
+  config = check_config(false);
+  config.timeout_kill_ms = TIMEOUT_KILL_MS;
+  setup_running_with(&h, &config);
+  command(&h, 't');
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "svc -t: no check while the run goes down");
+  is_int(deadline_ms(&h), -1, "svc -t: no check deadline after that");
+}
+
 int main(void)
 {
   test_history();
@@ -1715,5 +1872,6 @@ int main(void)
   test_kill_group();
   test_restart_policy();
   test_give_up();
+  test_health_check();
   return done_testing();
 }
