@@ -81,6 +81,9 @@ static char const *reason_word(enum svstatus_reason reason)
     case SVSTATUS_REASON_THROTTLED: return "dying too fast";
     case SVSTATUS_REASON_NEEDS: return "needs";
     case SVSTATUS_REASON_UP_FAILED: return "up failed";
+    case SVSTATUS_REASON_GAVE_UP: return "gave up";
+    case SVSTATUS_REASON_NOT_RESTARTED: return "not restarted";
+    case SVSTATUS_REASON_UNHEALTHY: return "unhealthy";
   }
   return 0;
 }

@@ -120,6 +120,7 @@ static char const *state_colour(enum svsummary_state state)
     case SVSUMMARY_NO_SUPERVISOR:
     case SVSUMMARY_UNREADABLE:
     case SVSUMMARY_UNKNOWN:
+    case SVSUMMARY_UNHEALTHY:
       return 0;
   }
   return 0;

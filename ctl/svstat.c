@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "svcontrol.h"
 #include "svdir.h"
+#include "svdir-policy.h"
 #include "svpaths.h"
 #include "svstat-row.h"
 #include "svstatus.h"
@@ -68,6 +69,9 @@ static char const *reason_text(enum svstatus_reason reason)
     case SVSTATUS_REASON_THROTTLED: return "dying too fast: restart delayed";
     case SVSTATUS_REASON_NEEDS: return "waiting for its needs";
     case SVSTATUS_REASON_UP_FAILED: return "up failed: svc -u tries again";
+    case SVSTATUS_REASON_GAVE_UP: return "failed: gave up: svc -u tries again";  /* without ./give-up now */
+    case SVSTATUS_REASON_NOT_RESTARTED: return "not restarted";
+    case SVSTATUS_REASON_UNHEALTHY: return "unhealthy: check failed, restarted";
   }
   return 0;
 }
@@ -96,6 +100,22 @@ static void put_waiting(int dirfd)
     put(name);
     if (next) put(", ");
   }
+}
+
+/* give-up's N and T, as the dir says them now. */
+static void put_gave_up(int dirfd, char const *otherwise)
+{
+  unsigned int deaths, seconds;
+  if (svdir_read_give_up(dirfd, &deaths, &seconds) != SVDIR_READ) {
+    put(", ");
+    put(otherwise);
+    return;
+  }
+  put(", failed: gave up after ");
+  put_uint(deaths);
+  put(deaths == 1 ? " death in " : " deaths in ");
+  put_uint(seconds);
+  put(" s: svc -u tries again");
 }
 
 /* supervise/cycle: a needs cycle through the service, whose edges are ignored. */
@@ -145,6 +165,7 @@ static void put_status(struct svstatus const *status, int normally_up, int dirfd
   if (status->has_exited) put_last_exit(status->last_wait_status, status->state == SVSTATUS_RUN);
   if (status->state == SVSTATUS_RUN) put_notify_status(dirfd);
   if (status->reason == SVSTATUS_REASON_NEEDS) put_waiting(dirfd);
+  else if (status->reason == SVSTATUS_REASON_GAVE_UP) put_gave_up(dirfd, reason);
   else if (reason) {
     put(", ");
     put(reason);

@@ -122,10 +122,13 @@ static char const *cannot_start(struct svstatus const *status)
     case SVSTATUS_REASON_RUN_NOT_EXECUTABLE: return "./run is not an executable file";
     case SVSTATUS_REASON_FINISH_SAID_STOP: return "./finish exited 125: do not restart";
     case SVSTATUS_REASON_UP_FAILED: return "./up failed: down until svc -u";
+    case SVSTATUS_REASON_GAVE_UP: return "gave up after too many deaths: down until svc -u";
+    case SVSTATUS_REASON_NOT_RESTARTED: return "./run ended and restart says not to start it again";
     case SVSTATUS_REASON_NONE:
     case SVSTATUS_REASON_SPAWN_FAILED:    /* out of processes: the supervisor retries */
     case SVSTATUS_REASON_THROTTLED:
     case SVSTATUS_REASON_NEEDS:           /* starts once they are ready */
+    case SVSTATUS_REASON_UNHEALTHY:       /* restarted by its check */
       return 0;
   }
   return 0;

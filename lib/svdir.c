@@ -14,8 +14,8 @@
 /* Large enough for any number or signal name; longer files are invalid. */
 #define SVDIR_VALUE_MAX 32
 
-/* The file's first line, without its newline and surrounding blanks. */
-static enum svdir_read_result read_value(int dirfd, char const *file, char *out, size_t size)
+/* Shared by the readers of one-value files (svdir-policy.c too). */
+enum svdir_read_result svdir_read_line(int dirfd, char const *file, char *out, size_t size)
 {
   ssize_t len;
   size_t start = 0;
@@ -42,7 +42,7 @@ enum svdir_read_result svdir_read_uint(int dirfd, char const *file, unsigned int
   char text[SVDIR_VALUE_MAX];
   unsigned int number;
   size_t used;
-  enum svdir_read_result r = read_value(dirfd, file, text, sizeof text);
+  enum svdir_read_result r = svdir_read_line(dirfd, file, text, sizeof text);
   if (r != SVDIR_READ) return r;
   used = uint_scan(text, &number);
   if (!used || text[used]) {
@@ -57,7 +57,7 @@ enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signa
 {
   char text[SVDIR_VALUE_MAX];
   size_t used;
-  enum svdir_read_result r = read_value(dirfd, file, text, sizeof text);
+  enum svdir_read_result r = svdir_read_line(dirfd, file, text, sizeof text);
   if (r != SVDIR_READ) return r;
   used = sig0_scan(text, signal);
   /* sig0_scan takes any number: one past the last signal is none. */
@@ -71,7 +71,7 @@ enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signa
 enum svdir_read_result svdir_read_flag(int dirfd, char const *file, int *on)
 {
   char text[SVDIR_VALUE_MAX];
-  enum svdir_read_result r = read_value(dirfd, file, text, sizeof text);
+  enum svdir_read_result r = svdir_read_line(dirfd, file, text, sizeof text);
   if (r != SVDIR_READ) return r;
   if (!text[0] || !strcmp(text, "1")) *on = 1;
   else if (!strcmp(text, "0")) *on = 0;

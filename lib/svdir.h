@@ -27,6 +27,10 @@ enum svdir_read_result {
   SVDIR_INVALID = -1   /* present but unreadable or not a valid value (errno) */
 };
 
+/* The file's first line, without its newline and surrounding blanks; at
+   most size - 1 bytes, or invalid (EINVAL). */
+enum svdir_read_result svdir_read_line(int dirfd, char const *file, char *out, size_t size);
+
 /* A file holding one unsigned decimal number (trailing newline allowed). */
 enum svdir_read_result svdir_read_uint(int dirfd, char const *file, unsigned int *value);
 

@@ -112,7 +112,7 @@ static int unpack_vigil(struct svstatus *status, char const *bytes, unsigned cha
   status->ready = flags & FLAG_READY;
   status->has_exited = flags & FLAG_HAS_EXITED;
   status->live = flags & FLAG_LIVE;
-  if ((unsigned char)bytes[OFFSET_REASON] > SVSTATUS_REASON_UP_FAILED) return -1;
+  if ((unsigned char)bytes[OFFSET_REASON] > SVSTATUS_REASON_UNHEALTHY) return -1;
   status->reason = (enum svstatus_reason)bytes[OFFSET_REASON];
   uint64_unpack(bytes + OFFSET_PID_START, &status->pid_start_time);
   if (layout < 2) return 0;

@@ -54,7 +54,11 @@ enum svstatus_reason {
   SVSTATUS_REASON_FINISH_SAID_STOP = 4, /* ./finish exited 125 */
   SVSTATUS_REASON_THROTTLED = 5,        /* dying too fast: waiting before a restart */
   SVSTATUS_REASON_NEEDS = 6,            /* held until its needs/ are ready (supervise/waiting names them) */
-  SVSTATUS_REASON_UP_FAILED = 7         /* a oneshot's ./up failed: down until svc -u */
+  SVSTATUS_REASON_UP_FAILED = 7,        /* a oneshot's ./up failed: down until svc -u */
+  SVSTATUS_REASON_GAVE_UP = 8,          /* give-up: N deaths within T seconds: down until svc -u */
+  SVSTATUS_REASON_NOT_RESTARTED = 9,    /* restart never or on-failure: ./run ended, not restarted */
+  SVSTATUS_REASON_UNHEALTHY = 10        /* ./check failed check-failures times in a row: the run was
+                                           restarted; said until a check passes (also while up) */
 };
 
 struct svstatus {

@@ -8,6 +8,7 @@ enum svsummary_state svsummary_state(struct svstatus const *status)
   switch (status->state) {
     case SVSTATUS_RUN:
       if (status->paused) return SVSUMMARY_PAUSED;
+      if (status->reason == SVSTATUS_REASON_UNHEALTHY) return SVSUMMARY_UNHEALTHY;
       return status->ready ? SVSUMMARY_READY : SVSUMMARY_UP;
     case SVSTATUS_FINISH:
       return SVSUMMARY_FINISHING;
@@ -23,6 +24,9 @@ enum svsummary_state svsummary_state(struct svstatus const *status)
     case SVSTATUS_REASON_THROTTLED: return SVSUMMARY_DYING_TOO_FAST;
     case SVSTATUS_REASON_NEEDS: return SVSUMMARY_WAITING;
     case SVSTATUS_REASON_UP_FAILED: return SVSUMMARY_FAILED;
+    case SVSTATUS_REASON_GAVE_UP: return SVSUMMARY_FAILED;
+    case SVSTATUS_REASON_NOT_RESTARTED: return SVSUMMARY_DOWN;
+    case SVSTATUS_REASON_UNHEALTHY: return SVSUMMARY_DOWN;   /* taken down since */
   }
   return SVSUMMARY_DOWN;
 }
@@ -46,6 +50,7 @@ char const *svsummary_state_word(enum svsummary_state state)
     case SVSUMMARY_UNREADABLE: return "unreadable status";
     case SVSUMMARY_GONE: return "gone";
     case SVSUMMARY_UNKNOWN: return "unknown";
+    case SVSUMMARY_UNHEALTHY: return "unhealthy";
   }
   return "unknown";
 }
@@ -70,6 +75,7 @@ int svsummary_state_bad(enum svsummary_state state)
     case SVSUMMARY_NO_SUPERVISOR:
     case SVSUMMARY_UNREADABLE:
     case SVSUMMARY_UNKNOWN:
+    case SVSUMMARY_UNHEALTHY:
       return 1;
   }
   return 1;

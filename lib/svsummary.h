@@ -26,7 +26,8 @@ enum svsummary_state {
   SVSUMMARY_NO_STATUS,          /* supervised, no status written yet */
   SVSUMMARY_UNREADABLE,         /* truncated, or in no format we know */
   SVSUMMARY_GONE,               /* removed while read */
-  SVSUMMARY_UNKNOWN             /* an error: svstat warns why */
+  SVSUMMARY_UNKNOWN,            /* an error: svstat warns why */
+  SVSUMMARY_UNHEALTHY           /* up, but ./check failed: restarted, not passed since */
 };
 
 /* The state a status read from a supervised dir shows. */

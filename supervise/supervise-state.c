@@ -35,6 +35,7 @@ static void start_on_request(struct supervise_state *state, struct supervise_clo
                              struct supervise_actions *out)
 {
   state->crashes = 0;
+  state->deaths = 0;
   state->status.reason = SVSTATUS_REASON_NONE;
   start_run(state, now, out);
 }
@@ -57,6 +58,28 @@ static void signal_stop(struct supervise_state *state, int signal, struct superv
   emit(out, ACTION_SIGNAL_GROUP, signal);
 }
 
+/* The run goes down: a check alive is killed, none starts. */
+static void stop_check(struct supervise_state *state, struct supervise_actions *out)
+{
+  state->check_armed = false;
+  if (state->check_pid <= 0 || state->check_stale) return;
+  state->check_stale = true;
+  emit(out, ACTION_SIGNAL_CHECK, SIGKILL);
+}
+
+/* Do checks run now? From the start, or readiness, until a stop. */
+static bool checking(struct supervise_state const *state)
+{
+  return state->config.check && state->phase == PHASE_RUNNING && !state->term_sent &&
+         (state->ready || !state->config.check_after_ready);
+}
+
+static void arm_check(struct supervise_state *state, struct supervise_clock const *now)
+{
+  state->check_armed = true;
+  deadline_after_ms(&state->check_at, &now->monotonic, state->config.check_interval_ms);
+}
+
 static void send_down(struct supervise_state *state, struct supervise_clock const *now,
                       struct supervise_actions *out)
 {
@@ -66,10 +89,29 @@ static void send_down(struct supervise_state *state, struct supervise_clock cons
   if (signal != SIGCONT && signal != SIGKILL) signal_stop(state, SIGCONT, out);
   state->paused = false;
   state->term_sent = true;
+  stop_check(state, out);
   if (state->config.timeout_kill_ms && !state->kill_armed) {
     state->kill_armed = true;
     deadline_after_ms(&state->kill_at, &now->monotonic, state->config.timeout_kill_ms);
   }
+}
+
+/* restart and give-up, after a death of ./run that nobody asked for: is it
+   the end? Then down, wanted down (a successor keeps it), until svc -u. */
+static bool policy_stops(struct supervise_state *state)
+{
+  bool restart = state->config.restart == RESTART_ALWAYS ||
+                 (state->config.restart == RESTART_ON_FAILURE && state->run_failed);
+  if (!restart) {
+    state->status.reason = SVSTATUS_REASON_NOT_RESTARTED;
+  } else if (state->give_up_due) {
+    state->status.reason = SVSTATUS_REASON_GAVE_UP;
+    state->deaths = 0;
+  } else {
+    return false;
+  }
+  state->want = WANT_DOWN;
+  return true;
 }
 
 /* ./run is gone and ./finish is done (or absent): restart, rest or exit. */
@@ -77,6 +119,8 @@ static void after_stop(struct supervise_state *state, struct supervise_clock con
                        struct supervise_actions *out)
 {
   tain stable_at;
+  bool died = state->run_died;
+  state->run_died = false;
   state->phase = PHASE_DOWN;
   if (state->want == WANT_ONCE) state->want = WANT_DOWN;
   if (state->exit_requested) {
@@ -84,6 +128,7 @@ static void after_stop(struct supervise_state *state, struct supervise_clock con
     return;
   }
   if (state->want != WANT_UP) return;
+  if (died && policy_stops(state)) return;
   deadline_after_ms(&stable_at, &state->started_at, RESTART_MIN_INTERVAL_MS);
   if (!tain_less(&now->monotonic, &stable_at)) {
     state->crashes = 0;
@@ -120,6 +165,7 @@ static void on_command(struct supervise_state *state, struct svcontrol_command c
       return;
     case SVCONTROL_DOWN:
       state->want = WANT_DOWN;
+      if (state->status.reason == SVSTATUS_REASON_UNHEALTHY) state->status.reason = SVSTATUS_REASON_NONE;
       if (running) send_down(state, now, out);
       if (phase == PHASE_ONESHOT_UP) {
         /* ./down, carried out as the finish of the oneshot. */
@@ -186,6 +232,50 @@ static void on_group_timer(struct supervise_state *state, struct supervise_clock
   }
 }
 
+/* A check is due, or the one alive outlived its interval: killed, its
+   exit (by SIGKILL) is a failure, and the next is armed then. */
+static void on_check_timer(struct supervise_state *state, struct supervise_clock const *now,
+                           struct supervise_actions *out)
+{
+  if (state->check_pid > 0) {
+    state->check_armed = false;
+    emit(out, ACTION_SIGNAL_CHECK, SIGKILL);
+    return;
+  }
+  arm_check(state, now);
+  emit(out, ACTION_SPAWN_CHECK, 0);
+}
+
+/* A check ended (pid 0: it could not start). K failures in a row restart
+   the run as svc -t does, and the status says unhealthy until one passes. */
+static void on_check_exited(struct supervise_state *state, struct supervise_event const *event,
+                            struct supervise_clock const *now, struct supervise_actions *out)
+{
+  bool passed = event->pid > 0 && WIFEXITED(event->wait_status) && !WEXITSTATUS(event->wait_status);
+  bool stale = state->check_stale;
+  if (event->pid > 0) {
+    if (event->pid != state->check_pid) return;
+    state->check_pid = 0;
+    state->check_stale = false;
+  }
+  if (!checking(state)) return;
+  /* A check of the run before: the checks of this one go on. */
+  if (stale) {
+    if (!state->check_armed) arm_check(state, now);
+    return;
+  }
+  arm_check(state, now);
+  if (passed) {
+    state->check_failures = 0;
+    if (state->status.reason == SVSTATUS_REASON_UNHEALTHY) state->status.reason = SVSTATUS_REASON_NONE;
+    return;
+  }
+  if (++state->check_failures < state->config.check_failures_max) return;
+  state->check_failures = 0;
+  state->status.reason = SVSTATUS_REASON_UNHEALTHY;
+  send_down(state, now, out);
+}
+
 static void on_timer(struct supervise_state *state, struct supervise_clock const *now,
                      struct supervise_actions *out)
 {
@@ -197,6 +287,10 @@ static void on_timer(struct supervise_state *state, struct supervise_clock const
       if (state->kill_armed && !tain_less(&now->monotonic, &state->kill_at)) {
         state->kill_armed = false;
         signal_stop(state, SIGKILL, out);
+      }
+      if (state->check_armed && !tain_less(&now->monotonic, &state->check_at)) {
+        if (checking(state)) on_check_timer(state, now, out);
+        else state->check_armed = false;
       }
       return;
     case PHASE_GROUP_STOPPING:
@@ -226,7 +320,11 @@ static void on_spawned(struct supervise_state *state, pid_t pid, bool oneshot, s
   state->paused = false;
   state->term_sent = false;
   state->status.changed = now->wall;
-  state->status.reason = SVSTATUS_REASON_NONE;
+  /* Unhealthy is said across the restart it made, until a check passes. */
+  if (state->status.reason != SVSTATUS_REASON_UNHEALTHY) state->status.reason = SVSTATUS_REASON_NONE;
+  state->check_armed = false;
+  state->check_failures = 0;
+  if (state->config.check && !state->config.check_after_ready && !oneshot && !state->check_pid) arm_check(state, now);
   if (state->status.first_spawn_ns) state->status.restarts++;
   else state->status.first_spawn_ns = now->boot_ns;
   state->status.spawned_ns = now->boot_ns;
@@ -282,10 +380,49 @@ static void stop_group(struct supervise_state *state, struct supervise_clock con
   deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
 }
 
+/* A failure: an exit code not 0, or a signal (a stop's signal never gets
+   here: a run a stop ended is no death). Unknown (an adopted run's) is a
+   failure: on-failure then restarts, as a supervisor would that knew
+   nothing. */
+static bool run_failed(struct supervise_event const *event)
+{
+  if (event->exit_unknown) return true;
+  return !WIFEXITED(event->wait_status) || WEXITSTATUS(event->wait_status) != 0;
+}
+
+/* give-up N T: counts deaths from the first for T, then starts the count
+   again (systemd's start-limit window, no history to keep). Returns: the Nth. */
+static bool count_death(struct supervise_state *state, struct supervise_clock const *now)
+{
+  tain window_end;
+  if (!state->config.give_up_deaths) return false;
+  deadline_after_ms(&window_end, &state->deaths_since, state->config.give_up_window_ms);
+  if (!state->deaths || !tain_less(&now->monotonic, &window_end)) {
+    state->deaths = 0;
+    state->deaths_since = now->monotonic;
+  }
+  return ++state->deaths >= state->config.give_up_deaths;
+}
+
+/* Kept for after_stop: the policy decides once ./finish is done. A run
+   that a stop ended (d, t, the supervisor's TERM: the down-signal or TERM
+   sent, and timeout-kill's KILL after) is no death: t restarts whatever
+   the policy. */
+static void note_death(struct supervise_state *state, struct supervise_event const *event,
+                       struct supervise_clock const *now)
+{
+  state->run_died = !state->term_sent;
+  if (!state->run_died) return;
+  state->run_failed = run_failed(event);
+  state->give_up_due = count_death(state, now);
+}
+
 static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,
                           struct supervise_clock const *now, struct supervise_actions *out)
 {
   bool group_left = event->group_left && group_stops(state);
+  if (!state->oneshot) note_death(state, event, now);
+  stop_check(state, out);
   state->phase = PHASE_FINISH_STARTING;
   state->pid = 0;
   state->ready = false;
@@ -478,6 +615,9 @@ static bool possible(enum supervise_phase phase, enum supervise_event_type type)
     case EVENT_MAIN_PID:
     /* A look at the group may report after a kill's grace ended the wait. */
     case EVENT_GROUP_EMPTY:
+    /* A check killed as the run went down ends in any phase. */
+    case EVENT_CHECK_SPAWNED:
+    case EVENT_CHECK_EXITED:
       return true;
   }
   return false;
@@ -511,6 +651,7 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       state->group = event->group;
       state->ready = state->status.ready;
       state->paused = event->paused;
+      if (state->config.check && (state->ready || !state->config.check_after_ready)) arm_check(state, now);
       /* It ran before we came: its death is no crash of a fresh start. */
       {
         tain interval;
@@ -547,6 +688,7 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
     case EVENT_READY:
       if (phase != PHASE_RUNNING || state->ready) break;
       state->ready = true;
+      if (checking(state) && !state->check_armed && !state->check_pid) arm_check(state, now);
       state->status.ready_at = now->wall;
       if (!state->status.first_ready_ns && state->status.first_spawn_ns == state->status.spawned_ns)
         state->status.first_ready_ns = now->boot_ns;
@@ -572,6 +714,19 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
     case EVENT_GROUP_EMPTY:
       if (phase == PHASE_GROUP_STOPPING) group_stopped(state, out);
       break;
+    case EVENT_CHECK_SPAWNED:
+      if (event->pid <= 0) {
+        on_check_exited(state, event, now, out);
+        break;
+      }
+      state->check_pid = event->pid;
+      state->check_stale = false;
+      /* Spawned as the run went down: killed at once. */
+      if (!checking(state)) stop_check(state, out);
+      break;
+    case EVENT_CHECK_EXITED:
+      on_check_exited(state, event, now, out);
+      break;
   }
   sync_status(state);
   return !out->overflow;
@@ -584,8 +739,9 @@ int supervise_deadline(struct supervise_state const *state, tain *deadline)
       *deadline = state->restart_at;
       return 1;
     case PHASE_RUNNING:
-      if (!state->kill_armed) return 0;
-      *deadline = state->kill_at;
+      if (!state->kill_armed && !state->check_armed) return 0;
+      *deadline = !state->check_armed || (state->kill_armed && tain_less(&state->kill_at, &state->check_at))
+        ? state->kill_at : state->check_at;
       return 1;
     case PHASE_FINISHING:
       if (!state->finish_kill_armed) return 0;

@@ -12,6 +12,10 @@
 #include "svcontrol.h"
 #include "svstatus.h"
 
+/* check-interval and check-failures when the dir has ./check and not them. */
+#define CHECK_INTERVAL_DEFAULT_MS 30000
+#define CHECK_FAILURES_DEFAULT 3
+
 /* A run that lives less than this was a crash: the next start waits until
    this long after the last one, so a service that dies at once cannot spin. */
 #define RESTART_MIN_INTERVAL_MS 1000
@@ -74,7 +78,9 @@ enum supervise_event_type {
   EVENT_MAIN_PID,        /* RUNNING: sd_notify's MAINPID= from the service: pid,
                             a descendant of ./run, is what is watched and signalled now */
   EVENT_TIMER,           /* the earliest deadline passed */
-  EVENT_GROUP_EMPTY      /* ACTION_CHECK_GROUP found no process left in the group */
+  EVENT_GROUP_EMPTY,     /* ACTION_CHECK_GROUP found no process left in the group */
+  EVENT_CHECK_SPAWNED,   /* ./check forked: pid (0: it could not start, a failed check) */
+  EVENT_CHECK_EXITED     /* a ./check died: pid, wait_status */
 };
 
 struct supervise_event {
@@ -108,6 +114,8 @@ enum supervise_action_type {
   ACTION_SIGNAL_FINISH,  /* signal */
   ACTION_SIGNAL_GROUP,   /* signal, to the run's process group (and the run) */
   ACTION_CHECK_GROUP,    /* is the group empty? EVENT_GROUP_EMPTY if so */
+  ACTION_SPAWN_CHECK,    /* the health check: EVENT_CHECK_SPAWNED follows */
+  ACTION_SIGNAL_CHECK,   /* signal, to the ./check alive */
   ACTION_EXIT
 };
 
@@ -125,11 +133,27 @@ struct supervise_actions {
   struct supervise_action list[SUPERVISE_ACTIONS_MAX];
 };
 
+/* restart: after ./run ended by itself (no stop asked for it), start again
+   always (the default), only on failure (an exit code not 0, a signal that
+   no stop sent: see run_failed), or never. */
+enum supervise_restart {
+  RESTART_ALWAYS,
+  RESTART_ON_FAILURE,
+  RESTART_NEVER
+};
+
 struct supervise_config {
   int down_signal;                  /* down-signal, default SIGTERM */
   unsigned int timeout_kill_ms;     /* 0: never SIGKILL on down */
   unsigned int timeout_finish_ms;   /* 0: finish may run forever */
   bool kill_group;                  /* kill-process-group: stops reach the whole group */
+  enum supervise_restart restart;   /* restart: when a death is followed by a start */
+  unsigned int give_up_deaths;      /* give-up N: down after N deaths... 0: never */
+  unsigned int give_up_window_ms;   /* ... within this long of the first of them */
+  bool check;                       /* an executable ./check: the health check */
+  bool check_after_ready;           /* ... from readiness on (the service tells it), else from its start */
+  unsigned int check_interval_ms;   /* check-interval: between checks, and a check's longest run */
+  unsigned int check_failures_max;  /* check-failures: failed checks in a row that restart the run */
 };
 
 struct supervise_state {
@@ -153,6 +177,16 @@ struct supervise_state {
   bool group_signalled;      /* a stop reached the group since the run started */
   bool group_killed;         /* GROUP_STOPPING: SIGKILL sent, kill_at is when to give up */
   tain group_poll_at;        /* GROUP_STOPPING: next look at the group */
+  bool run_died;             /* ./run ended since the last after_stop: the policy decides */
+  bool run_failed;           /* ... and it was a failure */
+  bool give_up_due;          /* ... and it was the give-up's Nth death */
+  unsigned int deaths;       /* give-up: deaths counted since deaths_since */
+  tain deaths_since;         /* monotonic, the first death of the count */
+  pid_t check_pid;           /* a ./check alive (or killed, its exit not seen yet) */
+  bool check_stale;          /* check_pid was killed as the run went down: its exit counts for nothing */
+  bool check_armed;          /* RUNNING: at check_at a check starts, or the one alive is killed */
+  tain check_at;
+  unsigned int check_failures; /* failed checks in a row */
   struct svstatus status;    /* what supervise/status says */
   struct supervise_config config;
 };

@@ -26,6 +26,7 @@
 #include "spawn.h"
 #include "svcontrol.h"
 #include "svdir.h"
+#include "svdir-policy.h"
 #include "svpaths.h"
 #include "svgroup.h"
 #include "svstatus.h"
@@ -129,6 +130,49 @@ static bool group_flag(void)
   return on;
 }
 
+/* restart and give-up: bad contents are warned, and the service runs as
+   without the file. */
+static void read_policy(struct supervise_config *config)
+{
+  int restart = SVDIR_RESTART_ALWAYS;
+  unsigned int deaths = 0, seconds = 0;
+  if (svdir_read_restart(AT_FDCWD, &restart) == SVDIR_INVALID) {
+    strerr_warnwusys("read ", SVDIR_RESTART, " (must be always, on-failure or never: restarting always)");
+    restart = SVDIR_RESTART_ALWAYS;
+  }
+  config->restart = restart == SVDIR_RESTART_NEVER ? RESTART_NEVER
+                  : restart == SVDIR_RESTART_ON_FAILURE ? RESTART_ON_FAILURE : RESTART_ALWAYS;
+  if (svdir_read_give_up(AT_FDCWD, &deaths, &seconds) == SVDIR_INVALID) {
+    strerr_warnwusys("read ", SVDIR_GIVE_UP, " (must be N T, both at least 1: never giving up)");
+    deaths = 0;
+  }
+  config->give_up_deaths = deaths;
+  config->give_up_window_ms = deaths ? seconds * 1000u : 0;
+}
+
+/* Read only when there is a ./check: a dir without one costs a stat. A
+   value that is no number, or 0, is warned and the default used. */
+static void read_check(struct supervise_config *config)
+{
+  config->check = svdir_executable(AT_FDCWD, SVDIR_CHECK);
+  config->check_interval_ms = CHECK_INTERVAL_DEFAULT_MS;
+  config->check_failures_max = CHECK_FAILURES_DEFAULT;
+  if (!config->check) return;
+  config->check_after_ready = svdir_exists(AT_FDCWD, SVDIR_NOTIFICATION_FD) || svdir_exists(AT_FDCWD, SVDIR_NOTIFY_SOCKET);
+  if (svdir_read_uint(AT_FDCWD, SVDIR_CHECK_INTERVAL, &config->check_interval_ms) == SVDIR_INVALID
+      || !config->check_interval_ms) {
+    if (!config->check_interval_ms) errno = EINVAL;
+    strerr_warnwusys("read ", SVDIR_CHECK_INTERVAL, " (must be milliseconds, at least 1: using 30000)");
+    config->check_interval_ms = CHECK_INTERVAL_DEFAULT_MS;
+  }
+  if (svdir_read_uint(AT_FDCWD, SVDIR_CHECK_FAILURES, &config->check_failures_max) == SVDIR_INVALID
+      || !config->check_failures_max) {
+    if (!config->check_failures_max) errno = EINVAL;
+    strerr_warnwusys("read ", SVDIR_CHECK_FAILURES, " (must be a number, at least 1: using 3)");
+    config->check_failures_max = CHECK_FAILURES_DEFAULT;
+  }
+}
+
 static void read_config(struct supervise_config *config)
 {
   config->down_signal = SIGTERM;
@@ -141,6 +185,8 @@ static void read_config(struct supervise_config *config)
   if (svdir_read_uint(AT_FDCWD, SVDIR_TIMEOUT_FINISH, &config->timeout_finish_ms) == SVDIR_INVALID)
     strerr_warnwusys("read ", SVDIR_TIMEOUT_FINISH, " (using 5000)");
   config->kill_group = group_flag();
+  read_policy(config);
+  read_check(config);
 }
 
 static void close_notify(void)
@@ -185,6 +231,15 @@ static void warn_reason(enum svstatus_reason reason)
     case SVSTATUS_REASON_RUN_NOT_EXECUTABLE:
       strerr_warnw("./", SVDIR_RUN, " is not an executable file: retrying");
       return;
+    case SVSTATUS_REASON_GAVE_UP: {
+      char n[UINT_FMT], t[UINT_FMT];
+      n[uint_fmt(n, g.state.config.give_up_deaths)] = 0;
+      t[uint_fmt(t, g.state.config.give_up_window_ms / 1000)] = 0;
+      strerr_warnw("gave up after ", n, " deaths within ", t, " seconds: down until svc -u");
+      return;
+    }
+    case SVSTATUS_REASON_NOT_RESTARTED:   /* as asked, by ./restart */
+    case SVSTATUS_REASON_UNHEALTHY:       /* said at the restart */
     case SVSTATUS_REASON_NONE:
     case SVSTATUS_REASON_SPAWN_FAILED:
     case SVSTATUS_REASON_FINISH_SAID_STOP:
@@ -296,6 +351,21 @@ static void spawn_finish(struct event_queue *queue)
   queue_push(queue, &event);
 }
 
+/* ./check, as ./finish: the supervisor's fds 0-2 (the service's logger,
+   when it has one). pid 0 when it cannot start: a failed check. */
+static void spawn_check(struct event_queue *queue)
+{
+  static char const *const argv[] = { "./" SVDIR_CHECK, 0 };
+  struct supervise_event event = { .type = EVENT_CHECK_SPAWNED };
+  int error = spawn_clean(argv, 0, 0, &event.pid);
+  if (error) {
+    errno = error;
+    strerr_warnwusys("spawn ./", SVDIR_CHECK, " (a failed check)");
+    event.pid = 0;
+  }
+  queue_push(queue, &event);
+}
+
 /* An adopted run is signalled through its pidfd: its pid may be recycled
    once it dies, and it is no child of ours to keep the pid reserved. */
 static void signal_child(pid_t pid, int pidfd, int sig)
@@ -340,6 +410,14 @@ static void carry_out(struct supervise_action const *action, struct event_queue 
     case ACTION_SIGNAL_GROUP:
       signal_group(action->signal);
       return;
+    case ACTION_SPAWN_CHECK:
+      spawn_check(queue);
+      return;
+    case ACTION_SIGNAL_CHECK:
+      /* It leads a session of its own: what it started goes too. */
+      if (g.state.check_pid > 0 && kill(-g.state.check_pid, action->signal) < 0)
+        signal_child(g.state.check_pid, -1, action->signal);
+      return;
     case ACTION_CHECK_GROUP:
       if (!group_alive()) queue_push(queue, &(struct supervise_event){ .type = EVENT_GROUP_EMPTY });
       return;
@@ -363,7 +441,11 @@ static void dispatch(struct supervise_event const *first)
     struct supervise_clock now;
     struct supervise_actions actions = { .count = 0 };
     read_clock(&now);
+    enum svstatus_reason before = g.state.status.reason;
     if (!supervise_step(&g.state, &event, &now, &actions)) bug("impossible event, or too many actions, in the state machine");
+    if (g.state.status.reason == SVSTATUS_REASON_GAVE_UP) warn_reason(SVSTATUS_REASON_GAVE_UP);
+    if (g.state.status.reason == SVSTATUS_REASON_UNHEALTHY && before != SVSTATUS_REASON_UNHEALTHY)
+      strerr_warnw("./", SVDIR_CHECK, " failed too many times in a row: restarting the service");
     /* Not held: no watch, no supervise/waiting, before the status says so. */
     if (g.state.phase != PHASE_HELD && (gate_fd() >= 0 || gate_polled())) gate_release();
     /* A spawn in progress reports back at once: write only the settled state. */
@@ -400,6 +482,9 @@ static void reap_children(void)
       event.group_left = g.state.config.kill_group && group_alive();
     } else if (pid == g.state.finish_pid && g.state.phase == PHASE_FINISHING) {
       event.type = EVENT_FINISH_EXITED;
+    } else if (pid == g.state.check_pid) {
+      event.type = EVENT_CHECK_EXITED;
+      event.pid = pid;
     } else {
       continue;
     }

@@ -1,7 +1,8 @@
 /* Fuzz: the supervisor's state machine driven as vigil-supervise drives
    it: control bytes (any of 256), time passing, the run's and finish's
    exits (leaving some of a kill-process-group run's group, or not),
-   readiness, a MAINPID, a TERM, each chosen by the input, and the
+   readiness, a MAINPID, a TERM, a health check's exit, each chosen by the
+   input, under each restart policy, give-up and health check, and the
    spawns the machine asks for answered as the supervisor would. It must
    never call an event impossible (supervise_step false: exit 101 in the
    supervisor) nor ask for more actions than it may. */
@@ -30,6 +31,8 @@ static void step(struct supervise_state *state, struct supervise_event const *ev
       case ACTION_SPAWN_RUN: next.type = EVENT_SPAWNED; next.pid = FAKE_PID; break;
       case ACTION_SPAWN_FINISH: next.type = EVENT_NO_FINISH; break;
       case ACTION_CHECK_GROUP: next.type = EVENT_GROUP_EMPTY; break;
+      case ACTION_SPAWN_CHECK: next.type = EVENT_CHECK_SPAWNED; next.pid = depth & 1 ? 0 : FAKE_PID + 2; break;
+      case ACTION_SIGNAL_CHECK:
       case ACTION_SIGNAL_RUN:
       case ACTION_SIGNAL_FINISH:
       case ACTION_SIGNAL_GROUP:
@@ -43,7 +46,14 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
   struct supervise_state state;
   struct supervise_config config = { .down_signal = SIGTERM, .timeout_kill_ms = data && size ? data[0] * 10u : 0,
-                                     .timeout_finish_ms = 5000, .kill_group = size > 1 && data[1] & 2 };
+                                     .timeout_finish_ms = 5000, .kill_group = size > 1 && data[1] & 2,
+                                     /* restart and give-up: each policy, give-up off or 1 to 3 deaths */
+                                     .restart = size > 1 ? (enum supervise_restart)((data[1] >> 2) % 3) : RESTART_ALWAYS,
+                                     .give_up_deaths = size > 1 ? (data[1] >> 4) & 3 : 0,
+                                     .give_up_window_ms = data && size ? data[0] * 100u + 1 : 1,
+                                     /* a health check, from the start or from readiness */
+                                     .check = size > 1 && data[1] & 64, .check_after_ready = size > 1 && data[1] & 128,
+                                     .check_interval_ms = 500, .check_failures_max = data && size ? data[0] % 4 + 1 : 1 };
   struct supervise_event boot = { .type = EVENT_BOOT, .initial_want = size > 1 && data[1] & 1 ? WANT_DOWN : WANT_UP };
   tain_addsec(&clock_now.monotonic, &tain_zero, 1000);
   clock_now.wall.sec = 1700000000;
@@ -54,7 +64,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
     uint8_t what = data[i], arg = data[i + 1];
     struct supervise_event event = { .type = EVENT_TIMER };
     tain delta;
-    switch (what % 7) {
+    switch (what % 8) {
       case 0: event.type = EVENT_COMMAND; event.command = svcontrol_lookup(arg); break;
       case 1:
         tain_from_millisecs(&delta, arg * 40);
@@ -76,6 +86,12 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
       case 4: event.type = EVENT_READY; break;
       case 5: event.type = EVENT_MAIN_PID; event.pid = FAKE_PID + arg; break;
       case 6: event.type = EVENT_TERMINATE; break;
+      /* The check's exit, or a stale one's (another pid). */
+      case 7:
+        event.type = EVENT_CHECK_EXITED;
+        event.pid = arg & 1 ? FAKE_PID + 2 : FAKE_PID + 3;
+        event.wait_status = (arg << 7) & 0xff00;
+        break;
     }
     /* A finish spawn is answered above; here it may also have started. */
     if (state.phase == PHASE_FINISH_STARTING) {

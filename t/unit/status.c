@@ -149,7 +149,7 @@ static void test_round_trip(void)
   is_int(svstatus_unpack(&decoded, bytes, sizeof bytes), 0, "a down 'once' status unpacks");
   check_same_status(&decoded, &original, "round trip, down, want nothing");
 
-  for (int reason = SVSTATUS_REASON_NONE; reason <= SVSTATUS_REASON_UP_FAILED; reason++) {
+  for (int reason = SVSTATUS_REASON_NONE; reason <= SVSTATUS_REASON_UNHEALTHY; reason++) {
     original.reason = (enum svstatus_reason)reason;
     svstatus_pack(bytes, &original);
     ok(svstatus_unpack(&decoded, bytes, sizeof bytes) == 0 && decoded.reason == original.reason,

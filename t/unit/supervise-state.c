@@ -1476,6 +1476,375 @@ static void test_history(void)
   is_uint(h.state.status.first_ready_ns, 1000 + 7000000, "history: a later run's readiness is not the first");
 }
 
+
+/* ./run lives ms and ends with wait_status, nobody asked; no ./finish. */
+static void run_ends(struct harness *h, unsigned int ms, int wait_status)
+{
+  spawned(h, RUN_PID);
+  advance_ms(h, ms);
+  run_exited(h, wait_status);
+  send_event(h, EVENT_NO_FINISH);
+}
+
+static struct supervise_config policy_config(enum supervise_restart restart, unsigned int deaths, unsigned int window_ms)
+{
+  struct supervise_config config = default_config();
+  config.restart = restart;
+  config.give_up_deaths = deaths;
+  config.give_up_window_ms = window_ms;
+  return config;
+}
+
+/* restart: always, on-failure, never; a stop's signal is no failure. */
+static void test_restart_policy(void)
+{
+  struct harness h;
+  struct supervise_config config;
+
+  config = policy_config(RESTART_ALWAYS, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, LONG_RUN_MS, EXITED(0));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart always: a clean exit restarts");
+
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, LONG_RUN_MS, EXITED(3));
+  no_actions(&h, "restart never: a failure does not restart");
+  is_int(h.state.phase, PHASE_DOWN, "restart never: down");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "restart never: wanted down now");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "restart never: reason not restarted");
+  is_int(h.state.status.last_wait_status, EXITED(3), "restart never: the exit code kept");
+  is_int(deadline_ms(&h), -1, "restart never: no deadline");
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart never: 'u' starts again");
+  spawned(&h, RUN_PID);
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "restart never: 'u' clears the reason");
+
+  config = policy_config(RESTART_ON_FAILURE, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, LONG_RUN_MS, EXITED(0));
+  no_actions(&h, "restart on-failure: exit 0 does not restart");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "on-failure, exit 0: not restarted");
+  is_int(h.state.status.last_wait_status, EXITED(0), "on-failure, exit 0: exit code 0 kept");
+  command(&h, 'u');
+  run_ends(&h, LONG_RUN_MS, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart on-failure: exit 1 restarts");
+  run_ends(&h, LONG_RUN_MS, KILLED_BY(SIGSEGV));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart on-failure: SIGSEGV restarts");
+  run_ends(&h, LONG_RUN_MS, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart on-failure: a TERM no stop sent restarts");
+
+  /* svc -t is a restart, whatever the policy. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 't');
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart never: svc -t restarts all the same");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "svc -t under never: no reason");
+  spawned(&h, RUN_PID);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 't');
+  run_exited(&h, EXITED(1));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "restart never: svc -t restarts a run that exits 1 on TERM too");
+
+  /* timeout-kill's KILL after svc -t: still a restart. */
+  config = policy_config(RESTART_ON_FAILURE, 0, 0);
+  config.timeout_kill_ms = TIMEOUT_KILL_MS;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 't');
+  advance_ms(&h, TIMEOUT_KILL_MS);
+  send_event(&h, EVENT_TIMER);
+  run_exited(&h, KILLED_BY(SIGKILL));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "on-failure: timeout-kill's KILL after svc -t restarts");
+
+  /* The down-signal that no stop sent is a failure. */
+  config = policy_config(RESTART_ON_FAILURE, 0, 0);
+  config.down_signal = SIGHUP;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, KILLED_BY(SIGHUP));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "on-failure: the down-signal with no stop sent is a failure");
+
+  /* The policy decides after ./finish, and finish's 125 still wins. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(0));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "restart never: ./finish runs first");
+  finish_spawned(&h, FINISH_PID);
+  finish_exited(&h, EXITED(0));
+  no_actions(&h, "restart never: after ./finish, no restart");
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "restart never, after ./finish: not restarted");
+
+  /* svc -d under always: no policy involved, reason none. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_running_with(&h, &config);
+  command(&h, 'd');
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "svc -d under never: reason none");
+
+  /* A oneshot's ./up is not run again by the policy: only its own rules. */
+  config = policy_config(RESTART_NEVER, 0, 0);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  {
+    struct supervise_event event = { .type = EVENT_SPAWNED, .pid = RUN_PID, .oneshot = true };
+    step(&h, &event);
+  }
+  run_exited(&h, EXITED(0));
+  is_int(h.state.phase, PHASE_ONESHOT_UP, "restart never: a oneshot's ./up exit 0 is up");
+}
+
+/* give-up N T: the Nth death within T of the first, down until svc -u. */
+static void test_give_up(void)
+{
+  struct harness h;
+  struct supervise_config config = policy_config(RESTART_ALWAYS, 3, 10000);
+
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, 2000, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: the first death restarts");
+  run_ends(&h, 2000, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: the second death restarts");
+  run_ends(&h, 2000, EXITED(1));
+  no_actions(&h, "give-up 3 10: the third death within 10 s gives up");
+  is_int(h.state.phase, PHASE_DOWN, "gave up: down");
+  is_int(h.state.status.reason, SVSTATUS_REASON_GAVE_UP, "gave up: reason gave up");
+  is_int(h.state.status.want, SVSTATUS_WANT_DOWN, "gave up: wanted down");
+  is_int(deadline_ms(&h), -1, "gave up: no deadline");
+  command(&h, 'u');
+  one_action(&h, ACTION_SPAWN_RUN, 0, "gave up: 'u' starts again");
+  spawned(&h, RUN_PID);
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "gave up: 'u' clears the reason");
+  is_uint(h.state.deaths, 0, "gave up: 'u' clears the count");
+
+  /* Deaths further apart than T never add up. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  for (int i = 0; i < 6; i++) {
+    run_ends(&h, 6000, EXITED(1));
+    if (h.actions.count != 1) break;
+  }
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: a death each 6 s never gives up");
+
+  /* The window starts at the first death: the third at exactly T is a new count. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, 2000, EXITED(1));
+  run_ends(&h, 4000, EXITED(1));
+  run_ends(&h, 6000, EXITED(1));
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up 3 10: the third death 10 s after the first starts a new count");
+  is_uint(h.state.deaths, 1, "... counted as the first of the new window");
+
+  /* A stop's death is not counted: svc -t thrice never gives up. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  for (int i = 0; i < 4; i++) {
+    spawned(&h, RUN_PID);
+    advance_ms(&h, 1500);
+    command(&h, 't');
+    run_exited(&h, KILLED_BY(SIGTERM));
+    send_event(&h, EVENT_NO_FINISH);
+  }
+  one_action(&h, ACTION_SPAWN_RUN, 0, "give-up: svc -t's deaths do not count");
+
+  /* Quick deaths: the back-off still applies before the give-up. */
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, SHORT_RUN_MS, EXITED(1));
+  is_int(h.state.phase, PHASE_WAITING, "give-up: a quick death is throttled as before");
+  is_int(h.state.status.reason, SVSTATUS_REASON_THROTTLED, "give-up: throttled reason as before");
+
+  /* restart on-failure with give-up: clean exits are not restarted at all. */
+  config = policy_config(RESTART_ON_FAILURE, 1, 10000);
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  run_ends(&h, 2000, EXITED(0));
+  is_int(h.state.status.reason, SVSTATUS_REASON_NOT_RESTARTED, "on-failure + give-up 1: exit 0 is not restarted");
+  command(&h, 'u');
+  run_ends(&h, 2000, EXITED(2));
+  is_int(h.state.status.reason, SVSTATUS_REASON_GAVE_UP, "give-up 1: the first failure gives up");
+  no_actions(&h, "give-up 1: no restart");
+
+  /* Asked to exit at the give-up: exits. */
+  config = policy_config(RESTART_ALWAYS, 1, 10000);
+  setup_running_with(&h, &config);
+  advance_ms(&h, 2000);
+  run_exited(&h, EXITED(1));
+  finish_spawned(&h, FINISH_PID);
+  command(&h, 'x');
+  finish_exited(&h, EXITED(0));
+  one_action(&h, ACTION_EXIT, 0, "give-up with x asked: exit");
+}
+
+#define CHECK_PID 4444
+#define CHECK_MS 1000
+
+static void check_spawned(struct harness *h, pid_t pid)
+{
+  struct supervise_event event = { .type = EVENT_CHECK_SPAWNED, .pid = pid };
+  step(h, &event);
+}
+
+static void check_exited(struct harness *h, pid_t pid, int wait_status)
+{
+  struct supervise_event event = { .type = EVENT_CHECK_EXITED, .pid = pid, .wait_status = wait_status };
+  step(h, &event);
+}
+
+static struct supervise_config check_config(bool after_ready)
+{
+  struct supervise_config config = default_config();
+  config.check = true;
+  config.check_after_ready = after_ready;
+  config.check_interval_ms = CHECK_MS;
+  config.check_failures_max = 3;
+  return config;
+}
+
+/* One check, due now: started, and it ends with wait_status. */
+static void one_check(struct harness *h, int wait_status)
+{
+  advance_ms(h, (unsigned int)(deadline_ms(h) - now_ms(h)));
+  send_event(h, EVENT_TIMER);
+  check_spawned(h, CHECK_PID);
+  advance_ms(h, 10);
+  check_exited(h, CHECK_PID, wait_status);
+}
+
+/* The health check: its timer, K failures, a check outliving its interval, a stop meanwhile. */
+static void test_health_check(void)
+{
+  struct harness h;
+  struct supervise_config config = check_config(false);
+  struct supervise_action const down[] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT } };
+  struct supervise_action const stop[] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT },
+                                           { ACTION_SIGNAL_CHECK, SIGKILL } };
+
+  setup_running(&h);
+  is_int(deadline_ms(&h), -1, "no ./check: no deadline while running (no wakeup)");
+
+  setup_running_with(&h, &config);
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "./check: the first check one interval after the start");
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SPAWN_CHECK, 0, "interval passed: spawn ./check");
+  check_spawned(&h, CHECK_PID);
+  no_actions(&h, "CHECK_SPAWNED: nothing more");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "a check alive: killed if alive one interval on");
+  advance_ms(&h, 20);
+  check_exited(&h, CHECK_PID, EXITED(0));
+  no_actions(&h, "a check passed: nothing");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "a check passed: the next one interval later");
+
+  one_check(&h, EXITED(1));
+  no_actions(&h, "one failure: nothing yet");
+  one_check(&h, EXITED(1));
+  no_actions(&h, "two failures: nothing yet");
+  is_uint(h.state.check_failures, 2, "two failures counted");
+  one_check(&h, EXITED(0));
+  is_uint(h.state.check_failures, 0, "a pass resets the count");
+  one_check(&h, EXITED(1));
+  one_check(&h, KILLED_BY(SIGSEGV));
+  one_check(&h, EXITED(2));
+  actions_are(&h, 2, down, "three failures in a row: the down-signal, as svc -t");
+  is_int(h.state.status.reason, SVSTATUS_REASON_UNHEALTHY, "three failures: unhealthy");
+  is_int(h.state.status.state, SVSTATUS_RUN, "unhealthy: still up until it dies");
+  is_int(deadline_ms(&h), -1, "going down: no check scheduled");
+  advance_ms(&h, 50);
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "unhealthy: restarted");
+  spawned(&h, RUN_PID);
+  is_int(h.state.status.reason, SVSTATUS_REASON_UNHEALTHY, "restarted: still unhealthy until a check passes");
+  one_check(&h, EXITED(0));
+  is_int(h.state.status.reason, SVSTATUS_REASON_NONE, "a check passed: healthy again");
+
+  /* A check that outlives its interval is killed, and that is a failure. */
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, CHECK_PID);
+  advance_ms(&h, CHECK_MS - 1);
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "a check alive 1 ms short of its interval: left");
+  advance_ms(&h, 1);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_SIGNAL_CHECK, SIGKILL, "a check alive one interval: SIGKILL");
+  is_int(deadline_ms(&h), -1, "killed check: nothing scheduled until its exit");
+  check_exited(&h, CHECK_PID, KILLED_BY(SIGKILL));
+  is_uint(h.state.check_failures, 1, "the killed check is a failure");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "the next check one interval after");
+
+  /* A stop while a check runs: the check is killed too. */
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, CHECK_PID);
+  command(&h, 'd');
+  actions_are(&h, 3, stop, "'d' while a check runs: down-signal, CONT, and SIGKILL to the check");
+  check_exited(&h, CHECK_PID, KILLED_BY(SIGKILL));
+  no_actions(&h, "the killed check's exit during the stop: nothing");
+  is_uint(h.state.check_failures, 1, "... and not counted");
+  run_exited(&h, KILLED_BY(SIGTERM));
+  send_event(&h, EVENT_NO_FINISH);
+  is_int(deadline_ms(&h), -1, "down: no check");
+
+  /* The run dies while a check runs: killed; a late exit of it is ignored. */
+  setup_running_with(&h, &config);
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, CHECK_PID);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited(&h, EXITED(0));
+  {
+    struct supervise_action const expected[] = { { ACTION_SIGNAL_CHECK, SIGKILL }, { ACTION_SPAWN_FINISH, 0 } };
+    actions_are(&h, 2, expected, "the run exits while a check runs: the check killed, then ./finish");
+  }
+  send_event(&h, EVENT_NO_FINISH);
+  spawned(&h, RUN_PID);
+  check_exited(&h, CHECK_PID, EXITED(1));
+  ok(h.stepped, "the old check's exit after a restart: no bug");
+  is_uint(h.state.check_failures, 0, "... and not counted against the new run");
+  check_exited(&h, CHECK_PID + 1, EXITED(1));
+  is_uint(h.state.check_failures, 0, "an exit of a pid that is no check: ignored");
+
+  /* A check that cannot start is a failure. */
+  setup_running_with(&h, &config);
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  check_spawned(&h, 0);
+  is_uint(h.state.check_failures, 1, "a check that could not start: a failure");
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "... and the next one interval later");
+
+  /* With readiness: checks start once ready. */
+  config = check_config(true);
+  setup_running_with(&h, &config);
+  is_int(deadline_ms(&h), -1, "a service that tells readiness: no check before it is ready");
+  advance_ms(&h, 500);
+  send_event(&h, EVENT_READY);
+  is_int(deadline_ms(&h), now_ms(&h) + CHECK_MS, "ready: the first check one interval later");
+
+  /* timeout-kill's deadline and the check's: the earliest. */
+  config = check_config(false);
+  config.timeout_kill_ms = TIMEOUT_KILL_MS;
+  setup_running_with(&h, &config);
+  command(&h, 't');
+  advance_ms(&h, CHECK_MS);
+  send_event(&h, EVENT_TIMER);
+  no_actions(&h, "svc -t: no check while the run goes down");
+  is_int(deadline_ms(&h), -1, "svc -t: no check deadline after that");
+}
+
 int main(void)
 {
   test_history();
@@ -1501,5 +1870,8 @@ int main(void)
   test_held();
   test_oneshot();
   test_kill_group();
+  test_restart_policy();
+  test_give_up();
+  test_health_check();
   return done_testing();
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "svdir.h"
+#include "svdir-policy.h"
 #include "tap.h"
 
 /* Left in the value to see whether a reader wrote it. */
@@ -206,6 +207,48 @@ static void remove_temp_dir(void)
   if (rmdir(temp_dir) < 0) diag("unable to remove %s: %s", temp_dir, strerror(errno));
 }
 
+/* restart and give-up: the words and "N T", nothing else. */
+static void test_policy(void)
+{
+  static char const *const bad_give_up[] = { "3", "0 10", "2 0", "2 x", "2 10 3", "-1 5", "2,10", "",
+                                             "2 4000001", "99999999999 5", "2\n10" };
+  static char const *const bad_restart[] = { "", "Always", "no", "on_failure", "always never", "1" };
+  unsigned int deaths, seconds;
+  int restart;
+
+  is_int(svdir_read_restart(service_dirfd, &restart), SVDIR_ABSENT, "restart: absent");
+  is_int(svdir_read_give_up(service_dirfd, &deaths, &seconds), SVDIR_ABSENT, "give-up: absent");
+  write_file(SVDIR_RESTART, "always\n");
+  ok(svdir_read_restart(service_dirfd, &restart) == SVDIR_READ && restart == SVDIR_RESTART_ALWAYS, "restart: always");
+  write_file(SVDIR_RESTART, "  on-failure \n");
+  ok(svdir_read_restart(service_dirfd, &restart) == SVDIR_READ && restart == SVDIR_RESTART_ON_FAILURE,
+     "restart: on-failure, blanks around");
+  write_file(SVDIR_RESTART, "never");
+  ok(svdir_read_restart(service_dirfd, &restart) == SVDIR_READ && restart == SVDIR_RESTART_NEVER,
+     "restart: never, no newline");
+  for (size_t i = 0; i < sizeof bad_restart / sizeof *bad_restart; i++) {
+    write_file(SVDIR_RESTART, bad_restart[i]);
+    errno = 0;
+    ok(svdir_read_restart(service_dirfd, &restart) == SVDIR_INVALID && errno == EINVAL,
+       "restart: '%s' is invalid (EINVAL)", bad_restart[i]);
+  }
+  write_file(SVDIR_GIVE_UP, "5 60\n");
+  ok(svdir_read_give_up(service_dirfd, &deaths, &seconds) == SVDIR_READ && deaths == 5 && seconds == 60,
+     "give-up: 5 60");
+  write_file(SVDIR_GIVE_UP, "1\t4000000");
+  ok(svdir_read_give_up(service_dirfd, &deaths, &seconds) == SVDIR_READ && deaths == 1 && seconds == 4000000,
+     "give-up: a tab between, the longest T");
+  for (size_t i = 0; i < sizeof bad_give_up / sizeof *bad_give_up; i++) {
+    write_file(SVDIR_GIVE_UP, bad_give_up[i]);
+    deaths = seconds = UNTOUCHED;
+    errno = 0;
+    ok(svdir_read_give_up(service_dirfd, &deaths, &seconds) == SVDIR_INVALID && errno == EINVAL &&
+       deaths == UNTOUCHED && seconds == UNTOUCHED, "give-up: '%s' is invalid (EINVAL), nothing set", bad_give_up[i]);
+  }
+  unlinkat(service_dirfd, SVDIR_RESTART, 0);
+  unlinkat(service_dirfd, SVDIR_GIVE_UP, 0);
+}
+
 int main(void)
 {
   if (!mkdtemp(temp_dir)) {
@@ -221,6 +264,7 @@ int main(void)
   test_signal();
   test_flag();
   test_exists();
+  test_policy();
   remove_temp_dir();
   return done_testing();
 }

@@ -68,6 +68,10 @@ static void test_state(void)
     { SVSTATUS_DOWN, SVSTATUS_REASON_RUN_MISSING, "no ./run" },
     { SVSTATUS_DOWN, SVSTATUS_REASON_RUN_NOT_EXECUTABLE, "./run not executable" },
     { SVSTATUS_DOWN, SVSTATUS_REASON_SPAWN_FAILED, "fork failed" },
+    { SVSTATUS_DOWN, SVSTATUS_REASON_GAVE_UP, "failed" },
+    { SVSTATUS_DOWN, SVSTATUS_REASON_NOT_RESTARTED, "down" },
+    { SVSTATUS_RUN, SVSTATUS_REASON_UNHEALTHY, "unhealthy" },
+    { SVSTATUS_DOWN, SVSTATUS_REASON_UNHEALTHY, "down" },
     /* A finish running while the reason of the last run is kept: finishing wins. */
     { SVSTATUS_FINISH, SVSTATUS_REASON_THROTTLED, "finishing" },
   };
@@ -81,6 +85,9 @@ static void test_state(void)
   is_str(svsummary_state_word(svsummary_state(&status)), "ready", "state: up and ready is ready");
   status.paused = true;
   is_str(svsummary_state_word(svsummary_state(&status)), "paused", "state: paused wins over ready");
+  status.reason = SVSTATUS_REASON_UNHEALTHY;
+  is_str(svsummary_state_word(svsummary_state(&status)), "paused", "state: paused wins over unhealthy");
+  ok(svsummary_state_bad(SVSUMMARY_UNHEALTHY), "state: unhealthy needs a look");
   /* daemontools' 18 bytes: pid set means run, nothing else known. */
   status = (struct svstatus){ .format = SVSTATUS_FORMAT_DAEMONTOOLS, .state = SVSTATUS_RUN, .pid = 7 };
   is_str(svsummary_state_word(svsummary_state(&status)), "up", "state: a daemontools status up");
