@@ -82,11 +82,6 @@ enum svdir_read_result svdir_read_flag(int dirfd, char const *file, int *on)
   return SVDIR_READ;
 }
 
-enum svdir_read_result svdir_read_text(int dirfd, char const *file, char *out, size_t size)
-{
-  return read_value(dirfd, file, out, size);
-}
-
 int svdir_exists(int dirfd, char const *file)
 {
   struct stat st;

@@ -41,10 +41,6 @@ enum svdir_read_result svdir_read_signal(int dirfd, char const *file, int *signa
    anything else is invalid (EINVAL). */
 enum svdir_read_result svdir_read_flag(int dirfd, char const *file, int *on);
 
-/* The file's first line, trimmed of blanks, in out (size bytes with its
-   0; a longer file is invalid, EINVAL). */
-enum svdir_read_result svdir_read_text(int dirfd, char const *file, char *out, size_t size);
-
 /* Does the file exist (stat follows symlinks)? */
 int svdir_exists(int dirfd, char const *file);
 

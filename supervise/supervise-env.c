@@ -137,7 +137,7 @@ static int numeric_env(void)
 static int setgroups_denied(void)
 {
   char text[8];
-  return svdir_read_text(AT_FDCWD, "/proc/self/setgroups", text, sizeof text) == SVDIR_READ
+  return svdir_read_line(AT_FDCWD, "/proc/self/setgroups", text, sizeof text) == SVDIR_READ
       && !strcmp(text, "deny");
 }
 
@@ -149,7 +149,7 @@ static int read_user(void)
   int numeric;
   unsigned int uid, gid;
   struct passwd *pw;
-  switch (svdir_read_text(AT_FDCWD, SVDIR_USER, text, sizeof text)) {
+  switch (svdir_read_line(AT_FDCWD, SVDIR_USER, text, sizeof text)) {
     case SVDIR_ABSENT: return 1;
     case SVDIR_INVALID:
       strerr_warnwusys("read ", SVDIR_USER);
@@ -215,7 +215,7 @@ static void read_limits(void)
   char text[32];
   for (unsigned int i = 0; i < svdir_limits_count && g.setup.nlimits < SPAWN_LIMITS_MAX; i++) {
     rlim_t value;
-    switch (svdir_read_text(AT_FDCWD, svdir_limits[i].file, text, sizeof text)) {
+    switch (svdir_read_line(AT_FDCWD, svdir_limits[i].file, text, sizeof text)) {
       case SVDIR_ABSENT: continue;
       case SVDIR_INVALID:
         strerr_warnwusys("read ", svdir_limits[i].file, " (ignored)");
@@ -229,14 +229,14 @@ static void read_limits(void)
     g.setup.limits[g.setup.nlimits].resource = svdir_limits[i].resource;
     g.setup.limits[g.setup.nlimits++].value = value;
   }
-  switch (svdir_read_text(AT_FDCWD, SVDIR_NICE, text, sizeof text)) {
+  switch (svdir_read_line(AT_FDCWD, SVDIR_NICE, text, sizeof text)) {
     case SVDIR_ABSENT: break;
     case SVDIR_INVALID: strerr_warnwusys("read ", SVDIR_NICE, " (ignored)"); break;
     case SVDIR_READ:
       if (svint_parse(text, -20, 19, &g.setup.nice) < 0) strerr_warnw(SVDIR_NICE, ": must be a number from -20 to 19 (ignored)");
       else g.setup.set_nice = 1;
   }
-  switch (svdir_read_text(AT_FDCWD, SVDIR_OOM_SCORE_ADJ, text, sizeof text)) {
+  switch (svdir_read_line(AT_FDCWD, SVDIR_OOM_SCORE_ADJ, text, sizeof text)) {
     case SVDIR_ABSENT: break;
     case SVDIR_INVALID: strerr_warnwusys("read ", SVDIR_OOM_SCORE_ADJ, " (ignored)"); break;
     case SVDIR_READ: {
