@@ -12,7 +12,8 @@
 #include "svcontrol.h"
 #include "svstatus.h"
 
-/* check-interval and check-failures when the dir has ./check and not them. */
+/* check-failures when the dir has a health check but not that file; the
+   interval is only a placeholder: without check-interval no check runs. */
 #define CHECK_INTERVAL_DEFAULT_MS 30000
 #define CHECK_FAILURES_DEFAULT 3
 

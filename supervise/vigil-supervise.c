@@ -150,21 +150,27 @@ static void read_policy(struct supervise_config *config)
   config->give_up_window_ms = deaths ? seconds * 1000u : 0;
 }
 
-/* Read only when there is a ./check: a dir without one costs a stat. A
-   value that is no number, or 0, is warned and the default used. */
+/* runit's ./check answers "is it working?" for sv, when asked: it is
+   run every check-interval only when that file says so, so that the
+   dirs written for runit (Debian's have a check) keep their behaviour. A
+   dir without a ./check costs a stat. A bad check-interval is warned
+   and no check runs; a bad check-failures is warned and 3 used. */
 static void read_check(struct supervise_config *config)
 {
-  config->check = svdir_executable(AT_FDCWD, SVDIR_CHECK);
+  enum svdir_read_result r;
+  config->check = false;
   config->check_interval_ms = CHECK_INTERVAL_DEFAULT_MS;
   config->check_failures_max = CHECK_FAILURES_DEFAULT;
-  if (!config->check) return;
-  config->check_after_ready = svdir_exists(AT_FDCWD, SVDIR_NOTIFICATION_FD) || svdir_exists(AT_FDCWD, SVDIR_NOTIFY_SOCKET);
-  if (svdir_read_uint(AT_FDCWD, SVDIR_CHECK_INTERVAL, &config->check_interval_ms) == SVDIR_INVALID
-      || !config->check_interval_ms) {
-    if (!config->check_interval_ms) errno = EINVAL;
-    strerr_warnwusys("read ", SVDIR_CHECK_INTERVAL, " (must be milliseconds, at least 1: using 30000)");
-    config->check_interval_ms = CHECK_INTERVAL_DEFAULT_MS;
+  if (!svdir_executable(AT_FDCWD, SVDIR_CHECK)) return;
+  r = svdir_read_uint(AT_FDCWD, SVDIR_CHECK_INTERVAL, &config->check_interval_ms);
+  if (r == SVDIR_ABSENT) return;
+  if (r == SVDIR_INVALID || !config->check_interval_ms) {
+    if (r == SVDIR_READ) errno = EINVAL;
+    strerr_warnwusys("read ", SVDIR_CHECK_INTERVAL, " (must be milliseconds, at least 1: no health check)");
+    return;
   }
+  config->check = true;
+  config->check_after_ready = svdir_exists(AT_FDCWD, SVDIR_NOTIFICATION_FD) || svdir_exists(AT_FDCWD, SVDIR_NOTIFY_SOCKET);
   if (svdir_read_uint(AT_FDCWD, SVDIR_CHECK_FAILURES, &config->check_failures_max) == SVDIR_INVALID
       || !config->check_failures_max) {
     if (!config->check_failures_max) errno = EINVAL;

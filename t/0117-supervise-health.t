@@ -3,8 +3,10 @@
 # check-interval ms while the service is up; check-failures failures in a
 # row restart the run (its down-signal, as svc -t), and svstat says
 # unhealthy (svstat -a too) until a check passes. A check that outlives its
-# interval is killed, with what it started, and counts as a failure. Bad
-# check-interval or check-failures are warned and the defaults used.
+# interval is killed, with what it started, and counts as a failure. A
+# bad check-interval is warned and no check runs; a bad check-failures is
+# warned and 3 used. runit's ./check (sv's, in Debian's dirs) with no
+# check-interval is never run by the supervisor.
 . "$(dirname "$0")/lib.sh"
 
 checks() { file_lines "$1/checks"; }
@@ -55,15 +57,34 @@ svc -d hang; wait_until 30 is_down hang
 for p in $(cat hang/checks hang/children 2>/dev/null); do wait_until 30 dead "$p" || break; done
 ok "svc -d: no check nor child of one left" [ $? = 0 ]
 
-# --- bad values: warned, the defaults used, the service runs ---
+# --- bad values: a bad check-interval is warned and no check runs (the
+#     service runs as without the file); a bad check-failures is warned
+#     and 3 used ---
 mkservice bad 'exec sleep 1000'
-printf '#!/bin/sh\nexit 0\n' > bad/check; chmod +x bad/check
+printf '#!/bin/sh\necho x >> %s/bad.ran\nexit 0\n' "$T" > bad/check; chmod +x bad/check
 echo soon > bad/check-interval
-echo 0 > bad/check-failures
 start vigil-supervise bad 2> bad.err; wait_until 30 svok bad
-wait_until 30 is_up bad; ok "bad check files: the service runs" [ $? = 0 ]
-like "$(cat bad.err)" 'unable to read check-interval \(must be milliseconds, at least 1: using 30000\): Invalid argument' "bad check-interval: warned"
-like "$(cat bad.err)" 'unable to read check-failures \(must be a number, at least 1: using 3\): Invalid argument' "check-failures 0: warned"
-svc -d bad; wait_until 30 is_down bad
+wait_until 30 is_up bad; ok "bad check-interval: the service runs" [ $? = 0 ]
+like "$(cat bad.err)" 'unable to read check-interval \(must be milliseconds, at least 1: no health check\): Invalid argument' "bad check-interval: warned"
+mkservice badf 'exec sleep 1000'
+printf '#!/bin/sh\necho x >> %s/badf/checks\nexit 0\n' "$T" > badf/check; chmod +x badf/check
+echo 100 > badf/check-interval
+echo 0 > badf/check-failures
+start vigil-supervise badf 2> badf.err; wait_until 30 svok badf
+like "$(cat badf.err)" 'unable to read check-failures \(must be a number, at least 1: using 3\): Invalid argument' "check-failures 0: warned"
+
+# --- runit's ./check (Debian's dirs have one: sv runs it) with no
+#     check-interval: never run by the supervisor, nothing restarts ---
+mkservice runitstyle 'exec sleep 1000'
+printf '#!/bin/sh\necho x >> %s/runitstyle.ran\nexit 1\n' "$T" > runitstyle/check; chmod +x runitstyle/check
+start vigil-supervise runitstyle 2> runitstyle.err; wait_until 30 svok runitstyle
+wait_until 30 is_up runitstyle
+pid=$(svpid runitstyle)
+# Time enough for several checks, as badf's 100 ms checks show.
+wait_until 30 checked badf 5; ok "a check with an interval ran meanwhile" [ $? = 0 ]
+ok "runit's check with no check-interval: never run by the supervisor" [ ! -e runitstyle.ran ]
+ok "bad check-interval: its check never ran" [ ! -e bad.ran ]
+is "$(svpid runitstyle)" "$pid" "runit's check with no check-interval: the run was not restarted"
+for d in bad badf runitstyle; do svc -d $d; wait_until 30 is_down $d; done
 
 done_testing
