@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "svcontrol.h"
 #include "svdir.h"
+#include "svchanged.h"
 #include "svpaths.h"
 #include "svstat-row.h"
 #include "svstatus.h"
@@ -150,6 +151,7 @@ static void put_status(struct svstatus const *status, int normally_up, int dirfd
     put(reason);
   }
   put_cycle(dirfd);
+  if (status->state == SVSTATUS_RUN && svchanged_since(dirfd, &status->changed)) put(", changed since start");
 }
 
 /* Returns the exit code this dir deserves. */
