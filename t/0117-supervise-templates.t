@@ -1,0 +1,69 @@
+#!/bin/sh
+# Templates (issue 21), under a real vigil-scan: a dir NAME@ is never
+# supervised; symlinks NAME@ARG -> NAME@ are its instances, each run with
+# ARG as $1 and $VIGIL_INSTANCE, each with its own state dir
+# (.instances/NAME@ARG: its own supervise/, its own log/ and logger),
+# controlled by svc/svstat/svok by the instance's name. An instance added
+# and removed by symlink at runtime starts and stops. Bad names: a real
+# dir named NAME@ARG, an instance pointing to a non-template, and NAME@
+# with no ARG (a template) are not supervised; finish keeps its
+# arguments and gets $VIGIL_INSTANCE.
+. "$(dirname "$0")/pidns.sh"
+. "$(dirname "$0")/lib.sh"
+
+mkdir sv
+mkservice sv/echo@ 'echo "$1 $VIGIL_INSTANCE" > '"$T"'/ran.$1; echo "hello $1"; exec sleep 1000'
+printf '#!/bin/sh\necho "$# $VIGIL_INSTANCE" > %s/finish.$VIGIL_INSTANCE\n' "$T" > sv/echo@/finish
+chmod +x sv/echo@/finish
+mkservice sv/echo@/log "exec cat > $T/log.\$1"
+ln -s echo@ sv/echo@a
+ln -s echo@ sv/echo@b
+mkservice sv/plain "exec sleep 1000"
+mkservice sv/bad@real "touch $T/bad-real-ran; exec sleep 1000"
+ln -s plain sv/plain@x
+
+start vigil-scan "$T/sv" > scan-stdout 2> scan-stderr
+export SVDIR=$T/sv
+wait_until 30 is_up echo@a; ok "echo@a is up (svstat by the instance's name)" [ $? = 0 ]
+wait_until 30 is_up echo@b; ok "echo@b is up" [ $? = 0 ]
+wait_until 30 test -s ran.a; is "$(cat ran.a)" "a a" "echo@a's run got \$1=a and VIGIL_INSTANCE=a"
+wait_until 30 test -s ran.b; is "$(cat ran.b)" "b b" "echo@b's run got \$1=b"
+pa=$(svpid echo@a); pb=$(svpid echo@b)
+ok "two processes" [ -n "$pa" ] && [ -n "$pb" ] && [ "$pa" != "$pb" ]
+ok "each instance its own supervise dir" [ -p sv/.instances/echo@a/supervise/control ] && [ -p sv/.instances/echo@b/supervise/control ]
+ok "the template has no supervise: never supervised" [ ! -e sv/echo@/supervise ]
+ok "svok by the instance's name" svok echo@a
+ok "svok: the template is not supervised" sh -c '! svok echo@'
+wait_until 30 is_up sv/echo@a/log; ok "echo@a/log is up, a logger of its own" [ $? = 0 ]
+wait_until 30 is_up sv/echo@b/log
+ok "two loggers" [ "$(svpid sv/echo@a/log)" != "$(svpid sv/echo@b/log)" ]
+wait_until 30 file_has log.a "hello a"; ok "echo@a's output reaches its own logger, whose run got \$1=a" [ $? = 0 ]
+wait_until 30 file_has log.b "hello b"; ok "echo@b's reaches its own" [ $? = 0 ]
+ok "each log/ its own supervise" [ -p sv/.instances/echo@a/log/supervise/control ] && [ -p sv/.instances/echo@b/log/supervise/control ]
+
+svc -t echo@a
+wait_until 30 pid_changed echo@a "$pa"; ok "svc -t echo@a restarts echo@a" [ $? = 0 ]
+is "$(svpid echo@b)" "$pb" "and leaves echo@b alone"
+wait_until 30 test -s finish.a; is "$(cat finish.a)" "3 a" "finish keeps its three arguments and gets VIGIL_INSTANCE"
+svc -d echo@b
+wait_until 30 is_down echo@b; ok "svc -d echo@b: down" [ $? = 0 ]
+ok "echo@a still up" is_up echo@a
+like "$(svstat -a)" "echo@a +up" "svstat -a lists the instance by its name"
+ok "svstat -a does not list the template" sh -c "! svstat -a | grep -q '^echo@ '"
+
+# At runtime: an instance added, then removed.
+ln -s echo@ sv/echo@c
+wait_until 30 is_up echo@c; ok "an instance added by symlink starts" [ $? = 0 ]
+wait_until 30 test -s ran.c; is "$(cat ran.c)" "c c" "with its \$1"
+pc=$(svpid echo@c)
+rm sv/echo@c
+wait_until 30 dead "$pc"; ok "its symlink removed: it stops" [ $? = 0 ]
+
+# Bad names.
+ok "a real dir named NAME@ARG is not run" [ ! -e bad-real-ran ]
+like "$(cat scan-stderr)" "bad@real: named as a template's instance" "and the scanner says why"
+like "$(cat scan-stderr)" "plain@x: an instance \\(NAME@ARG\\) must be a symbolic link to its template" "an instance of a non-template: ignored, said"
+ok "plain itself runs" is_up plain
+ok "no state dir for the bad ones" [ ! -e sv/.instances/plain@x ] && [ ! -e sv/.instances/bad@real ]
+
+done_testing
