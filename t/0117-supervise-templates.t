@@ -66,4 +66,21 @@ like "$(cat scan-stderr)" "plain@x: an instance \\(NAME@ARG\\) must be a symboli
 ok "plain itself runs" is_up plain
 ok "no state dir for the bad ones" [ ! -e sv/.instances/plain@x ] && [ ! -e sv/.instances/bad@real ]
 
+# vigil-populate: a template is copied as any dir (its generated log/run
+# logs each instance apart), an instance stays a symlink to it, an
+# instance of a non-template is refused.
+mkdir -p rc/tty@ pop
+printf '#!/bin/sh\nexec sleep 1000\n' > rc/tty@/run; chmod +x rc/tty@/run
+ln -s tty@ rc/tty@1
+mkdir rc/other; cp rc/tty@/run rc/other/run; ln -s other rc/tty@2
+vigil-populate rc pop 2> pop-err; rc=$?
+is "$rc" 100 "vigil-populate: exit 100 for the bad instance"
+is "$(readlink pop/tty@1)" "tty@" "an instance is installed as the same symlink"
+ok "the template as a dir" [ -d pop/tty@ ] && [ ! -L pop/tty@ ]
+like "$(cat pop/tty@/log/run)" 'vigil-log /var/log/tty@\$\{1\}$' "the template's log/run logs each instance to its own dir"
+ok "the bad instance is not installed" [ ! -e pop/tty@2 ] && [ ! -L pop/tty@2 ]
+like "$(cat pop-err)" "tty@2: an instance NAME@ARG must be a symlink to NAME@" "and vigil-populate says why"
+vigil-populate rc pop 2> /dev/null
+is "$(readlink pop/tty@1)" "tty@" "run again: the instance unchanged"
+
 done_testing
