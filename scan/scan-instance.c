@@ -38,7 +38,7 @@ static int own_dir(char const *path)
 }
 
 /* In the dir STATE, a symlink UP/TEMPLATE/E for each entry E of the dir
-   TEMPLATE_PATH but supervise (and log, done apart); links whose target
+   TEMPLATE_PATH but supervise (and a log/ dir, done apart); links whose target
    is gone are removed. */
 static void link_entries(char const *state, char const *template_path, char const *up, char const *template)
 {
@@ -54,7 +54,11 @@ static void link_entries(char const *state, char const *template_path, char cons
   while ((d = readdir(dir))) {
     char target[PATH_MAX];
     if (d->d_name[0] == '.' && (!d->d_name[1] || (d->d_name[1] == '.' && !d->d_name[2]))) continue;
-    if (!strcmp(d->d_name, SVPATH_SUPERVISE) || !strcmp(d->d_name, SVDIR_LOG)) continue;
+    struct stat st;
+    if (!strcmp(d->d_name, SVPATH_SUPERVISE)) continue;
+    /* A log/ dir is the instance's own (made apart); an empty log file
+       (no logger) is linked as any file. */
+    if (!strcmp(d->d_name, SVDIR_LOG) && !fstatat(dirfd(dir), d->d_name, &st, 0) && S_ISDIR(st.st_mode)) continue;
     if ((size_t)snprintf(target, sizeof target, "%s%s/%s", up, template, d->d_name) >= sizeof target) continue;
     if (symlinkat(target, statefd, d->d_name) < 0 && errno != EEXIST)
       strerr_warnwusys("link ", state, "/", d->d_name);
