@@ -86,12 +86,12 @@ size_t scan_instance_path(char *out, size_t size, char const *name)
   return len < 0 || (size_t)len >= size ? 0 : (size_t)len;
 }
 
-int scan_instance_examine(char const *name, struct stat *st, char const **why)
+/* Apart, so that its PATH_MAX buffers are on the stack only for an
+   instance: the scanner's stack pages, once touched, stay PID 1's. */
+static int __attribute__((noinline)) examine_instance(char const *name, size_t tlen, struct stat *st, char const **why)
 {
-  size_t tlen = svinstance_template_len(name);
   char template[NAME_MAX + 1], state[PATH_MAX], path[PATH_MAX];
   struct stat link, tst, nst;
-  if (!tlen) return 0;
   memcpy(template, name, tlen);
   template[tlen] = 0;
   if (lstat(name, &link) < 0) return 0;
@@ -122,4 +122,10 @@ int scan_instance_examine(char const *name, struct stat *st, char const **why)
     return -1;
   }
   return 1;
+}
+
+int scan_instance_examine(char const *name, struct stat *st, char const **why)
+{
+  size_t tlen = svinstance_template_len(name);
+  return tlen ? examine_instance(name, tlen, st, why) : 0;
 }
