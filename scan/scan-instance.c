@@ -59,6 +59,8 @@ static void link_entries(char const *state, char const *template_path, char cons
     /* A log/ dir is the instance's own (made apart); an empty log file
        (no logger) is linked as any file. */
     if (!strcmp(d->d_name, SVDIR_LOG) && !fstatat(dirfd(dir), d->d_name, &st, 0) && S_ISDIR(st.st_mode)) continue;
+    /* needs/ is read as a dir of its own, never through a link. */
+    if (!strcmp(d->d_name, SVDIR_NEEDS)) continue;
     if ((size_t)snprintf(target, sizeof target, "%s%s/%s", up, template, d->d_name) >= sizeof target) continue;
     if (symlinkat(target, statefd, d->d_name) < 0 && errno != EEXIST)
       strerr_warnwusys("link ", state, "/", d->d_name);
@@ -76,6 +78,58 @@ static void link_entries(char const *state, char const *template_path, char cons
     if (fstatat(statefd, d->d_name, &st, 0) < 0 && errno == ENOENT) unlinkat(statefd, d->d_name, 0);
   }
   closedir(dir);
+}
+
+/* STATE/needs, a copy of the template's needs/: an entry is a name (an
+   empty file) or a symlink whose target says the name; copied as such.
+   Entries the template no longer has are removed. */
+static void copy_needs(char const *state, char const *template)
+{
+  char from[PATH_MAX], to[PATH_MAX];
+  DIR *dir;
+  struct dirent *d;
+  int fromfd, tofd;
+  struct stat st;
+  if ((size_t)snprintf(from, sizeof from, "%s/%s", template, SVDIR_NEEDS) >= sizeof from
+      || (size_t)snprintf(to, sizeof to, "%s/%s", state, SVDIR_NEEDS) >= sizeof to) return;
+  if (lstat(from, &st) < 0 || !S_ISDIR(st.st_mode) || own_dir(to) < 0) return;
+  fromfd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  tofd = open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dir = fromfd < 0 ? 0 : fdopendir(fromfd);
+  if (!dir || tofd < 0) goto out;
+  while ((d = readdir(dir))) {
+    char target[PATH_MAX];
+    ssize_t len;
+    if (d->d_name[0] == '.') continue;
+    if (fstatat(fromfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+    if (S_ISLNK(st.st_mode)) {
+      if ((len = readlinkat(fromfd, d->d_name, target, sizeof target - 1)) < 0) continue;
+      target[len] = 0;
+      symlinkat(target, tofd, d->d_name);
+    } else {
+      int fd = openat(tofd, d->d_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (fd >= 0) close(fd);
+    }
+  }
+  closedir(dir);
+  dir = fdopendir(tofd);
+  if (!dir) goto out;
+  tofd = -1;
+  fromfd = -1;
+  {
+    int fd = dirfd(dir);
+    int tfd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    while (tfd >= 0 && (d = readdir(dir)))
+      if (d->d_name[0] != '.' && fstatat(tfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+        unlinkat(fd, d->d_name, 0);
+    if (tfd >= 0) close(tfd);
+  }
+  closedir(dir);
+  return;
+out:
+  if (dir) closedir(dir);
+  else if (fromfd >= 0) close(fromfd);
+  if (tofd >= 0) close(tofd);
 }
 
 size_t scan_instance_path(char *out, size_t size, char const *name)
@@ -110,6 +164,7 @@ static int __attribute__((noinline)) examine_instance(char const *name, size_t t
     return -1;
   }
   link_entries(state, template, "../../", template);
+  copy_needs(state, template);
   snprintf(path, sizeof path, "%s/%s", template, SVDIR_LOG);
   if (!stat(path, &tst) && S_ISDIR(tst.st_mode)) {
     char logstate[PATH_MAX], up[NAME_MAX + sizeof "../../..//"];

@@ -59,6 +59,22 @@ pc=$(svpid echo@c)
 rm sv/echo@c
 wait_until 30 dead "$pc"; ok "its symlink removed: it stops" [ $? = 0 ]
 
+# needs/: an instance's needs are its template's, looked up beside the
+# template; a service may need an instance by its name.
+mkservice sv/gate "exec sleep 1000"
+: > sv/gate/down
+ln -s echo@ sv/echo@keep
+mkservice sv/w@ "exec sleep 1000"
+mkdir sv/w@/needs; : > sv/w@/needs/gate
+ln -s w@ sv/w@1
+mkservice sv/needy "exec sleep 1000"
+mkdir sv/needy/needs; : > sv/needy/needs/echo@keep
+wait_until 30 svok gate
+wait_until 30 sh -c 'svstat w@1 | grep -q "waiting for gate"'; ok "w@1 waits for its template's need, gate" [ $? = 0 ] || diag "$(svstat w@1)"
+svc -u gate
+wait_until 30 is_up w@1; ok "gate up: w@1 starts" [ $? = 0 ]
+wait_until 30 is_up needy; ok "a service that needs the instance echo@keep starts" [ $? = 0 ]
+
 # Bad names.
 ok "a real dir named NAME@ARG is not run" [ ! -e bad-real-ran ]
 like "$(cat scan-stderr)" "bad@real: named as a template's instance" "and the scanner says why"
