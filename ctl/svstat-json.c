@@ -125,6 +125,7 @@ static void put_status_fields(struct svstat_row const *row)
   put_key("reason"); if (reason) put_string(reason); else put("null");
   put_key("waiting_for"); if (row->state == SVSUMMARY_WAITING) put_waiting(row->waiting); else put("null");
   put_key("memory_kib"); if (row->has_memory) put_uint(row->memory_kib); else put("null");
+  put_key("changed_since_start"); if (running) put_bool(row->changed); else put("null");
   put_key("status_text"); if (row->notify[0]) put_string(row->notify); else put("null");
 }
 

@@ -11,6 +11,7 @@
 #include <skalibs/strerr.h>
 
 #include "exitcode.h"
+#include "svchanged.h"
 #include "svcontrol.h"
 #include "svdir.h"
 #include "svpaths.h"
@@ -43,6 +44,7 @@ static void read_details(struct svstat_row *row, int dirfd, struct procmem_table
     row->waiting[0] = 0;
   if (row->status.state == SVSTATUS_RUN) {
     if (!svtext_read(dirfd, SVPATH_NOTIFY_STATUS, row->notify, sizeof row->notify)) row->notify[0] = 0;
+    row->changed = svchanged_since(dirfd, &row->status.changed);
     if (row->status.pid) read_memory(row, table, table_loaded);
   }
 }

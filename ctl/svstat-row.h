@@ -26,6 +26,7 @@ struct svstat_row {
   bool normally_up;
   char waiting[SVSTAT_WAITING_MAX];   /* the needs waited for, one a line; "" if none */
   char notify[SVSTAT_NOTIFY_MAX];     /* the STATUS= text; "" if none */
+  bool changed;               /* running, and run/env/user edited since its start */
   bool has_memory;
   uint64_t memory_kib;
 };

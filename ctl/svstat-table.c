@@ -148,6 +148,20 @@ static void put_line(char const *const texts[COL_COUNT], size_t const width[COL_
   put("\n");
 }
 
+#define CHANGED_TEXT "changed since start"
+
+/* The last column: the edit flag, then what the service said (STATUS=). */
+static char const *status_text(char buffer[SVSTAT_NOTIFY_MAX + sizeof CHANGED_TEXT "; "], struct svstat_row const *row)
+{
+  if (!row->changed) return row->notify;
+  strcpy(buffer, CHANGED_TEXT);
+  if (row->notify[0]) {
+    strcat(buffer, "; ");
+    strcat(buffer, row->notify);
+  }
+  return buffer;
+}
+
 void svstat_table_print(struct svstat_row const *rows, size_t count, bool colour)
 {
   size_t width[COL_COUNT];
@@ -164,9 +178,10 @@ void svstat_table_print(struct svstat_row const *rows, size_t count, bool colour
   put_line(headers, width, 0);
   for (size_t i = 0; i < count; i++) {
     char const *texts[COL_COUNT];
+    char status[SVSTAT_NOTIFY_MAX + sizeof CHANGED_TEXT "; "];
     for (int c = 0; c < COL_COUNT - 1; c++) texts[c] = cells[i].text[c];
     texts[COL_NAME] = rows[i].name;
-    texts[COL_STATUS] = rows[i].notify[0] ? rows[i].notify : "";
+    texts[COL_STATUS] = status_text(status, &rows[i]);
     put_line(texts, width, colour ? state_colour(rows[i].state) : 0);
   }
   free(cells);

@@ -20,6 +20,8 @@
 #include "svcontrol.h"
 #include "svdir.h"
 #include "svdir-policy.h"
+#include "svchanged.h"
+#include "svinstance.h"
 #include "svpaths.h"
 #include "svstat-row.h"
 #include "svstatus.h"
@@ -171,6 +173,7 @@ static void put_status(struct svstatus const *status, int normally_up, int dirfd
     put(reason);
   }
   put_cycle(dirfd);
+  if (status->state == SVSTATUS_RUN && svchanged_since(dirfd, &status->changed)) put(", changed since start");
 }
 
 /* Returns the exit code this dir deserves. */
@@ -279,7 +282,8 @@ static char **list_services(char const *svdir, size_t *count)
   while ((errno = 0, entry = readdir(dir))) {
     char path[PATH_MAX];
     struct stat st;
-    if (entry->d_name[0] == '.') continue;
+    /* What the scanner skips: dotdirs, templates (NAME@). */
+    if (entry->d_name[0] == '.' || svinstance_is_template(entry->d_name)) continue;
     if (svpath_join(path, svdir, entry->d_name) < 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) continue;
     if (*count == room) {
       room = room ? 2 * room : 64;
@@ -303,7 +307,7 @@ static void read_all(struct rows *rows)
   for (size_t i = 0; i < count; i++) {
     char dir[PATH_MAX], log[PATH_MAX], logname[PATH_MAX];
     struct stat st;
-    if (!svpath_join(dir, svdir, names[i])) {
+    if (!svpath_join(dir, svdir, names[i]) && !svpath_resolve(dir, sizeof dir, dir)) {
       add_row(rows, names[i], dir);
       if (!svpath_join(log, dir, SVDIR_LOG) && !svpath_join(logname, names[i], SVDIR_LOG)
           && !stat(log, &st) && S_ISDIR(st.st_mode))

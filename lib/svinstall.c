@@ -17,6 +17,7 @@
 #include "exitcode.h"
 #include "svdir.h"
 #include "svinstall.h"
+#include "svinstance.h"
 #include "svpaths.h"
 #include "trust.h"
 
@@ -39,7 +40,7 @@ static char const builtin_log_template[] =
 static char const container_log_template[] =
   "#!/bin/sh\n"
   "# vigil's log/run in a container: the container's stdout, NAME: before each line.\n"
-  "exec vigil-log -p '" SVINSTALL_NAME_PLACEHOLDER ": ' -\n";
+  "exec vigil-log -p \"" SVINSTALL_NAME_PLACEHOLDER ": \" -\n";
 
 int svinstall_container_role(void)
 {
@@ -433,6 +434,9 @@ static int write_log_run(struct walker *w, int fd, struct svinstall_request cons
     if (plain && allwrite(fd, text, plain) < plain) return fail_sys(w, "write");
     if (!mark) break;
     if (allwrite(fd, req->name, name_len) < name_len) return fail_sys(w, "write");
+    /* A template's logger is each instance's: NAME@ then its ARG, which
+       the supervisor gives the log/run as $1 (lib/svinstance.h). */
+    if (svinstance_is_template(req->name) && allwrite(fd, "${1}", 4) < 4) return fail_sys(w, "write");
     text = mark + mark_len;
   }
   if (fchmod(fd, LOG_RUN_MODE) < 0) return fail_sys(w, "chmod");
@@ -693,6 +697,56 @@ static enum svinstall_result compare_active(struct walker *w, struct svinstall_r
   return r ? SVINSTALL_UNCHANGED : SVINSTALL_CHANGED;
 }
 
+/* A template's instance (lib/svinstance.h): a symlink NAME@ARG to the
+   dir NAME@ beside it in the source, installed as the same symlink, to
+   the template installed beside it in the live dir (the scanner gives
+   it a state dir of its own). 0 when the source is no instance: it is
+   installed as any dir. */
+static int instance_link(struct walker *w, struct svinstall_request const *req, enum svinstall_result *result)
+{
+  size_t tlen = svinstance_template_len(req->name);
+  char target[NAME_MAX + 1], live[NAME_MAX + 1], template[PATH_MAX];
+  struct stat lst, st, tst;
+  ssize_t len;
+  char const *slash = strrchr(req->source, '/');
+  size_t dirlen = slash ? (size_t)(slash - req->source) + 1 : 0;
+  if (!tlen || lstat(req->source, &lst) < 0 || !S_ISLNK(lst.st_mode)) return 0;
+  *result = SVINSTALL_FAILED;
+  if (source_trusted(w, req->source) < 0) return 1;
+  len = readlink(req->source, target, sizeof target - 1);
+  if (len < 0) return fail_sys(w, "read symlink"), 1;
+  target[len] = 0;
+  if (dirlen + tlen >= sizeof template) return fail_input(w, "path too long"), 1;
+  memcpy(template, req->source, dirlen);
+  memcpy(template + dirlen, req->name, tlen);
+  template[dirlen + tlen] = 0;
+  /* It leads to NAME@ beside it (by any spelling), and says so plainly. */
+  if (stat(req->source, &st) < 0 || stat(template, &tst) < 0 || st.st_dev != tst.st_dev || st.st_ino != tst.st_ino
+      || (size_t)len != tlen || memcmp(target, req->name, tlen))
+    return fail_input(w, "an instance NAME@ARG must be a symlink to NAME@, its template beside it"), 1;
+  len = readlinkat(req->livefd, req->name, live, sizeof live - 1);
+  if (len >= 0) {
+    live[len] = 0;
+    if (!strcmp(live, target)) *result = SVINSTALL_UNCHANGED;
+    else fail_input(w, "the live dir has it, as another symlink");
+    return 1;
+  }
+  if (errno != ENOENT) {
+    path_live(w, req, req->name);
+    if (errno == EINVAL) fail_input(w, "the live dir has it, and not as a symlink to its template");
+    else fail_sys(w, "read");
+    return 1;
+  }
+  if (symlinkat(target, req->livefd, req->name) < 0) {
+    path_live(w, req, req->name);
+    fail_sys(w, "create");
+    return 1;
+  }
+  if (req->flags & SVINSTALL_SYNC) fsync(req->livefd);
+  *result = SVINSTALL_INSTALLED;
+  return 1;
+}
+
 enum svinstall_result svinstall_activate(struct svinstall_request const *req, struct svinstall_error *e)
 {
   struct walker w;
@@ -701,6 +755,10 @@ enum svinstall_result svinstall_activate(struct svinstall_request const *req, st
   enum source_log log;
   int r, srcfd;
   walker_init(&w, e, req->flags, req->source);
+  {
+    enum svinstall_result result;
+    if (instance_link(&w, req, &result)) return result;
+  }
   srcfd = open_source(&w, req, &st);
   if (srcfd < 0) return SVINSTALL_FAILED;
   r = check_source(&w, srcfd, &log);

@@ -8,12 +8,42 @@
 #include <unistd.h>
 
 #include "mkdirs.h"
+#include "svdir.h"
+#include "svinstance.h"
 #include "svpaths.h"
 #include "trust.h"
 
 static int is_relative_to_svdir(char const *dir)
 {
   return !strchr(dir, '/') && strcmp(dir, ".") && strcmp(dir, "..");
+}
+
+/* OUT names a template's instance, NAME@ARG -> NAME@, in a scan dir:
+   its state is that scan dir's SVINSTANCE_DIR/NAME@ARG (lib/svinstance.h),
+   where every ctl tool is to look. A real dir with an '@' in its name
+   is left alone. */
+static int instance_state_dir(char *out, size_t size)
+{
+  char *base = strrchr(out, '/'), *log = 0;
+  struct stat st;
+  int linked;
+  /* NAME@ARG/log: the instance's logger. */
+  if (base && !strcmp(base + 1, SVDIR_LOG)) {
+    log = base;
+    *log = 0;
+    base = strrchr(out, '/');
+  }
+  base = base ? base + 1 : out;
+  linked = svinstance_template_len(base) && lstat(out, &st) == 0 && S_ISLNK(st.st_mode);
+  if (log) *log = '/';
+  if (!linked) return 0;
+  if (strlen(out) + sizeof SVINSTANCE_DIR "/" > size) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memmove(base + sizeof SVINSTANCE_DIR, base, strlen(base) + 1);
+  memcpy(base, SVINSTANCE_DIR "/", sizeof SVINSTANCE_DIR);
+  return 0;
 }
 
 int svpath_resolve(char *out, size_t size, char const *dir)
@@ -25,14 +55,14 @@ int svpath_resolve(char *out, size_t size, char const *dir)
     need = strlen(dir) + 1;
     if (need > size) goto too_long;
     memcpy(out, dir, need);
-    return 0;
+    return instance_state_dir(out, size);
   }
   need = strlen(svdir) + 1 + strlen(dir) + 1;
   if (need > size) goto too_long;
   strcpy(out, svdir);
   strcat(out, "/");
   strcat(out, dir);
-  return 0;
+  return instance_state_dir(out, size);
 too_long:
   errno = ENAMETOOLONG;
   return -1;

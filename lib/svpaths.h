@@ -41,6 +41,8 @@
 
 /* The service dir a DIR argument names: a DIR with no slash that is not
    "." or ".." is relative to $SVDIR (seed, "Controlling daemons").
+   An instance, a symlink NAME@ARG, resolves to its own state dir,
+   SVINSTANCE_DIR/NAME@ARG beside it (lib/svinstance.h).
    Returns 0, or -1 with ENAMETOOLONG. */
 int svpath_resolve(char *out, size_t size, char const *dir);
 

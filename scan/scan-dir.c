@@ -12,7 +12,9 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 
+#include "scan-instance.h"
 #include "svdir.h"
+#include "svinstance.h"
 #include "scan.h"
 
 /* A hundred events or more a read (one is 16 bytes and its name). A
@@ -95,7 +97,16 @@ static void absent(char const *name)
 static int examine(char const *name, struct stat *st)
 {
   struct stat link;
-  if (name[0] == '.') return 0;
+  char const *why;
+  int instance;
+  /* A template is not a service: its instances are. */
+  if (name[0] == '.' || svinstance_is_template(name)) return 0;
+  instance = scan_instance_examine(name, st, &why);
+  if (instance > 0) return 1;
+  if (instance < 0) {
+    remember_ignored(name, why);
+    return 0;
+  }
   if (!stat(name, st)) {
     if (S_ISDIR(st->st_mode)) return 1;
     remember_ignored(name, "not a directory");

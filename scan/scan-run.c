@@ -18,6 +18,8 @@
 #include "deadline.h"
 #include "linux-syscall.h"
 #include "procstat.h"
+#include "scan-instance.h"
+#include "svinstance.h"
 #include "spawn.h"
 #include "svgroup.h"
 #include "svstatus.h"
@@ -34,18 +36,18 @@
 /* The longest part_path: a name of the scan dir (a dir entry: NAME_MAX
    at most), /log, and /FILE (run, up, ...). Not PATH_MAX: these buffers
    are on the stack of PID 1, whose deepest page stays its own for life. */
-#define PART_PATH_MAX (NAME_MAX + sizeof "/" SVDIR_LOG "/" + 32)
+#define PART_PATH_MAX (sizeof SVINSTANCE_DIR + NAME_MAX + sizeof "/" SVDIR_LOG "/" + 32)
 
 /* NAME, NAME/log, or either followed by /FILE. */
 static int part_path(char *out, size_t size, uint32_t slot, enum part_role role, char const *file)
 {
   char const *name = service_at(slot)->name;
-  size_t need = strlen(name) + (role == PART_LOG ? sizeof "/" SVDIR_LOG - 1 : 0) + (file ? 1 + strlen(file) : 0) + 1;
-  if (need > size) {
+  size_t len = scan_instance_path(out, size, name);
+  size_t need = len + (role == PART_LOG ? sizeof "/" SVDIR_LOG - 1 : 0) + (file ? 1 + strlen(file) : 0) + 1;
+  if (!len || need > size) {
     errno = ENAMETOOLONG;
     return -1;
   }
-  strcpy(out, name);
   if (role == PART_LOG) strcat(out, "/" SVDIR_LOG);
   if (file) {
     strcat(out, "/");
@@ -387,9 +389,10 @@ static bool log_trusted(uint32_t slot, char const *path)
 {
   char uid[UID_FMT];
   struct part *log = &service_at(slot)->parts[PART_LOG];
-  char const *name = service_at(slot)->name;
+  char name[PART_PATH_MAX];
   uid_t owner;
-  int r, dirfd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int r, dirfd = scan_instance_path(name, sizeof name, service_at(slot)->name)
+    ? open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   /* Cannot tell now (out of fds, say): the logger's supervisor checks
      its own dir once in it, where nothing can be swapped. */
   if (dirfd < 0) return true;

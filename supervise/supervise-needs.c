@@ -19,6 +19,7 @@
 #include "trust.h"
 #include "supervise-needs.h"
 #include "svdir.h"
+#include "svinstance.h"
 #include "svpaths.h"
 #include "svstatus.h"
 #include "svtext.h"
@@ -70,6 +71,17 @@ void gate_setup(char const *dir)
   memcpy(gate.self, name, strlen(name) + 1);
   if (slash) {
     *slash = 0;
+    /* An instance's state dir, LIVE/.instances/NAME@ARG: its needs and
+       those that need it are in LIVE. */
+    char *up = strrchr(path, '/');
+    if (!strcmp(up ? up + 1 : path, SVINSTANCE_DIR)) {
+      if (!up) {
+        gate.livefd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        goto out;
+      }
+      slash = up;
+      *slash = 0;
+    }
     gate.livefd = open(slash == path ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   } else {
     gate.livefd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -78,12 +90,23 @@ out:
   if (path != short_path) free(path);
 }
 
+/* Where the need NAME keeps its supervise/: NAME, or an instance's
+   state dir (lib/svinstance.h). */
+#define NEED_PATH_MAX (sizeof SVINSTANCE_DIR + NAME_MAX + 1)
+static char const *need_dir(char const *name, char path[NEED_PATH_MAX])
+{
+  if (!svinstance_template_len(name) || strlen(name) > NAME_MAX) return name;
+  snprintf(path, NEED_PATH_MAX, "%s/%s", SVINSTANCE_DIR, name);
+  return path;
+}
+
 static enum needs_state need_state(char const *name)
 {
   struct svstatus status;
   enum needs_state state = NEED_STARTING;
   uid_t owner;
-  int ok, dirfd = openat(gate.livefd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char path[NEED_PATH_MAX];
+  int ok, dirfd = openat(gate.livefd, need_dir(name, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0) return NEED_MISSING;
   /* A status left by a supervisor that is gone proves nothing. Never
      through a stranger's supervise (lib/trust.h): its supervisor refuses
@@ -221,8 +244,10 @@ static void add_watch(char const *path)
 
 static void watch(char const *name, char const *sub)
 {
-  char path[sizeof "/proc/self/fd//" + 3 * sizeof(int) + NAME_MAX + sizeof SVPATH_SUPERVISE + 1];
+  char path[sizeof "/proc/self/fd//" + 3 * sizeof(int) + NEED_PATH_MAX + sizeof SVPATH_SUPERVISE + 1];
+  char instance[NEED_PATH_MAX];
   if (gate.livefd < 0) return;
+  if (name) name = need_dir(name, instance);
   snprintf(path, sizeof path, "/proc/self/fd/%d%s%s%s%s", gate.livefd, name ? "/" : "", name ? name : "",
            sub ? "/" : "", sub ? sub : "");
   add_watch(path);
@@ -254,9 +279,9 @@ static void arm(struct names const *needs)
    in TEXT, or false when it waits for nothing (or cannot be read). */
 static bool read_waiting(char const *name, char *text, size_t size)
 {
-  char path[NAME_MAX + sizeof "/" SVPATH_WAITING];
+  char path[NEED_PATH_MAX + sizeof "/" SVPATH_WAITING], instance[NEED_PATH_MAX];
   if (strlen(name) > NAME_MAX) return false;
-  snprintf(path, sizeof path, "%s/%s", name, SVPATH_WAITING);
+  snprintf(path, sizeof path, "%s/%s", need_dir(name, instance), SVPATH_WAITING);
   return svtext_read(gate.livefd, path, text, size);
 }
 

@@ -33,6 +33,7 @@
 #include "supervise-env.h"
 #include "supervise-needs.h"
 #include "supervise-notify.h"
+#include "supervise-instance.h"
 #include "supervise-spawn.h"
 #include "supervise-state.h"
 
@@ -48,6 +49,7 @@ char const *PROG = "vigil-supervise";
 static struct {
   char prog[PROG_MAX];
   char const *dir;
+  char const *instance;    /* an instance's ARG (its $1), or 0 */
   int selfpipe_fd;
   int control_fd;
   int control_writer_fd;   /* held so the fifo never reads EOF */
@@ -264,8 +266,8 @@ static bool is_oneshot(void)
 
 static void spawn_run(struct event_queue *queue)
 {
-  static char const *const run_argv[] = { "./" SVDIR_RUN, 0 };
-  static char const *const up_argv[] = { "./" SVDIR_UP, 0 };
+  char const *run_argv[] = { "./" SVDIR_RUN, g.instance, 0 };
+  char const *up_argv[] = { "./" SVDIR_UP, g.instance, 0 };
   char const *const *argv = run_argv;
   struct supervise_event event = { .type = EVENT_SPAWNED };
   int pipefd[2] = { -1, -1 };
@@ -337,7 +339,7 @@ static void spawn_finish(struct event_queue *queue)
   }
   /* A oneshot's finish is its ./down, with no arguments (s6-rc's). */
   if (g.state.oneshot) {
-    static char const *const down_argv[] = { "./" SVDIR_ONESHOT_DOWN, 0 };
+    char const *down_argv[] = { "./" SVDIR_ONESHOT_DOWN, g.instance, 0 };
     if (access(SVDIR_ONESHOT_DOWN, X_OK) < 0) event.type = EVENT_NO_FINISH;
     else if ((error = spawn_clean(down_argv, 0, 0, &event.pid))) {
       errno = error;
@@ -732,6 +734,7 @@ static void setup(char const *dir)
 {
   static int const trapped[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, 0 };
   g.dir = dir;
+  g.instance = supervise_instance_setup(dir);
   g.notify_fd = g.pidfd = -1;
   sdnotify_init();
   daemon_sane_fds();

@@ -73,12 +73,12 @@ like "$(line fin)" "^fin +finishing +- .* SIGTERM " "svstat -a: finishing, the r
 SVDIR=$T/sv timeout 30 svstat -a --json > json; rc=$?
 is "$rc" 0 "svstat -a --json: exit 0"
 is "$(wc -l < json | tr -d ' ')" 11 "svstat -a --json: one line per service and log"
-fields=name,dir,state,supervised,format,pid,seconds,normally_up,want,paused,ready,ready_seconds,restarts,exit_code,exit_signal,reason,waiting_for,memory_kib,status_text
+fields=name,dir,state,supervised,format,pid,seconds,normally_up,want,paused,ready,ready_seconds,restarts,exit_code,exit_signal,reason,waiting_for,memory_kib,changed_since_start,status_text
 check=$(FIELDS=$fields perl -MJSON::PP -ne '
   my $o = eval { decode_json($_) } or do { print "line $.: not JSON\n"; next };
   for my $f (split /,/, $ENV{FIELDS}) { print "$o->{name}: no $f\n" unless exists $o->{$f} }
-  print "$o->{name}: ", scalar(keys %$o), " fields\n" if keys %$o != 19' json)
-is "$check" "" "svstat -a --json: every line parses, with the 19 fields and no other"
+  print "$o->{name}: ", scalar(keys %$o), " fields\n" if keys %$o != 20' json)
+is "$check" "" "svstat -a --json: every line parses, with the 20 fields and no other"
 get() { NAME=$1 FIELD=$2 perl -CO -MJSON::PP -ne '$o = decode_json($_); next unless $o->{name} eq $ENV{NAME};
   $v = $o->{$ENV{FIELD}}; print !defined $v ? "null" : ref $v eq "ARRAY" ? join(",", @$v) : JSON::PP::is_bool($v) ? ($v ? "true" : "false") : $v' json; }
 upid=$(svpid sv/up)

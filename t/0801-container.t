@@ -132,7 +132,7 @@ output() {
   if with_services; then
     like "$(cat "$T/$setup/output/stdout")" "^web: web starting" "$name: output: a service's lines reach the container's stdout, its name before each"
     like "$(cat "$T/$setup/output/stdout")" "^db: db up" "$name: output: every service's"
-    like "$(cat "$T/$setup/output/live/web/log/run")" "vigil-log -p 'web: ' -" "$name: output: the default log/run of a container is vigil-log to stdout"
+    like "$(cat "$T/$setup/output/live/web/log/run")" 'vigil-log -p "web: " -' "$name: output: the default log/run of a container is vigil-log to stdout"
   else
     ok "$name: output: a silent CMD, a silent container (stdout)" empty_file "$T/$setup/output/stdout"
   fi

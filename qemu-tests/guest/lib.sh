@@ -24,7 +24,8 @@ wait_until() {
 svpid() { svstat "$1" 2>/dev/null | sed -n 's/.*: up (pid \([0-9]*\)).*/\1/p'; }
 # is_up DIR: up, with a pid, or a oneshot up (no process).
 is_up() { svstat "$1" 2>/dev/null | grep -q ': up '; }
-all_up() { for d in /run/service/*/ /run/service/*/log/; do [ -d "$d" ] || continue; is_up "${d%/}" || return 1; done; }
+# A template (NAME@) is never supervised: its instances are.
+all_up() { for d in /run/service/*/ /run/service/*/log/; do [ -d "$d" ] || continue; case $d in *@/|*@/log/) continue ;; esac; is_up "${d%/}" || return 1; done; }
 # finish [poweroff|reboot|halt|none]: the plan, then the end the host expects.
 finish() {
   echo "VIGILTAP: 1..$n"
