@@ -16,6 +16,8 @@
 #include "analyze.h"
 #include "procstat.h"
 #include "svdir.h"
+#include "svinstance.h"
+#include "svpaths.h"
 
 /* What /proc/1/comm holds when vigil-init has exec'd into the scanner. */
 #define SCANNER_COMM "vigil-scan\n"
@@ -46,7 +48,8 @@ static int read_dir_names(int svdirfd, struct names *names)
   }
   while ((errno = 0, entry = readdir(dir))) {
     struct stat st;
-    if (entry->d_name[0] == '.') continue;
+    /* What the scanner skips: dotdirs, templates (NAME@). */
+    if (entry->d_name[0] == '.' || svinstance_is_template(entry->d_name)) continue;
     if (fstatat(svdirfd, entry->d_name, &st, 0) < 0 || !S_ISDIR(st.st_mode)) continue;
     if (!names_add(names, entry->d_name, strlen(entry->d_name))) break;
   }
@@ -202,12 +205,23 @@ static void read_logger(int dirfd, char const *name, struct now const *now, stru
   close(logfd);
 }
 
-static int read_services(int svdirfd, struct analyze_boot *boot, unsigned int const *slot_of, struct now const *now)
+/* A dir of SVDIR by name; an instance (NAME@ARG) by its own state dir,
+   where its supervise/ and log/ are (lib/svinstance.h). */
+static int open_service(char const *svdir, int svdirfd, char const *name)
+{
+  char path[PATH_MAX];
+  if (svpath_join(path, svdir, name) < 0 || svpath_resolve(path, sizeof path, path) < 0)
+    return openat(svdirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int read_services(char const *svdir, int svdirfd, struct analyze_boot *boot, unsigned int const *slot_of,
+                         struct now const *now)
 {
   struct names const *names = &boot->names;
   struct edges edges = { 0 };
   for (unsigned int i = 0; i < names->count; i++) {
-    int dirfd = openat(svdirfd, names->list[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dirfd = open_service(svdir, svdirfd, names->list[i]);
     unsigned int k = slot_of[i];
     struct analyze_service *service = &boot->service[k];
     service->name = names->list[i];
@@ -251,7 +265,7 @@ int analyze_read(char const *svdir, struct analyze_boot *boot)
   boot->service = calloc(boot->count ? boot->count : 1, sizeof *boot->service);
   boot->first = malloc((boot->count + 1) * sizeof *boot->first);
   if (!boot->service || !boot->first) goto fail;
-  if (read_services(svdirfd, boot, slot_of, &now) < 0) goto fail;
+  if (read_services(svdir, svdirfd, boot, slot_of, &now) < 0) goto fail;
   free(slot_of);
   close(svdirfd);
   boot->needs = (struct needs_graph){ .n = boot->count, .first = boot->first, .edge = boot->edge };
