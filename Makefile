@@ -38,8 +38,8 @@ PROGRAMS := supervise/vigil-supervise scan/vigil-scan log/vigil-log ctl/svc ctl/
             ctl/svactivate ctl/svdeactivate ctl/vigil-populate init/vigil-init shutdown/vigil-shutdown \
             log/svlog ctl/vigil-analyze
 vigil-supervise_SRC := supervise/supervise-state.c supervise/supervise-spawn.c supervise/supervise-needs.c supervise/supervise-notify.c \
-                       supervise/supervise-env.c supervise/supervise-instance.c
-vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c scan/scan-instance.c
+                       supervise/supervise-env.c supervise/supervise-instance.c supervise/supervise-cgroup.c
+vigil-scan_SRC := scan/scan.c scan/scan-order.c scan/scan-stop.c scan/scan-index.c scan/scan-table.c scan/scan-run.c scan/scan-dir.c scan/scan-instance.c scan/scan-cgroup.c
 vigil-log_SRC := log/logdir.c log/select.c log/frame.c
 svstat_SRC := ctl/svstat-row.c ctl/svstat-table.c ctl/svstat-json.c
 svlog_SRC := log/logstamp.c log/logname.c log/logfind.c log/logsource.c log/logjson.c

@@ -79,6 +79,8 @@ static struct boot_mount const container_mounts[] = {
 static struct boot_mount const boot_mounts[] = {
   { "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, MOUNT_REQUIRED },
   { "/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, MOUNT_OPTIONAL },
+  /* Where the scanner makes the services' cgroups (vigil-scan(8)). */
+  { "/sys/fs/cgroup", "cgroup2", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, MOUNT_OPTIONAL },
   { "/dev", "devtmpfs", "dev", MS_NOSUID, "mode=0755", MOUNT_REQUIRED },
   { "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=0620,ptmxmode=0666", MOUNT_OPTIONAL },
   { "/dev/shm", "tmpfs", "shm", MS_NOSUID | MS_NODEV, "mode=1777", MOUNT_OPTIONAL },

@@ -23,6 +23,12 @@ static struct {
 
 static uint64_t child_blocked;
 static struct spawn_setup const *child_setup;
+static char const *child_cgroup;
+
+void spawn_set_child_cgroup(char const *procs)
+{
+  child_cgroup = procs;
+}
 
 void spawn_set_child_setup(struct spawn_setup const *setup)
 {
@@ -113,6 +119,13 @@ become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, v
     if (sig != SIGKILL && sig != SIGSTOP)
       syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
   setsid();
+  if (child_cgroup) {
+    int fd = open(child_cgroup, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd >= 0) {
+      if (write(fd, "0", 1) < 0) {}
+      close(fd);
+    }
+  }
   if (child_fd_limit.set) syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &child_fd_limit.limit, NULL);
   for (unsigned int i = 0; i < nfds; i++)
     if (fds[i].source != fds[i].target && dup2(fds[i].source, fds[i].target) < 0) goto fail;

@@ -49,6 +49,12 @@ struct spawn_setup {
 /* Children of spawn_clean get this set up (0: none). The pointer is kept. */
 void spawn_set_child_setup(struct spawn_setup const *setup);
 
+/* Children of spawn_clean move themselves into the cgroup whose
+   cgroup.procs is PROCS (0: none) before anything else, so that nothing
+   they start escapes it. A refusal leaves the child where it was: the
+   service runs all the same. The pointer is kept. */
+void spawn_set_child_cgroup(char const *procs);
+
 /* Start argv[0] (a path) with default signal dispositions, an empty signal
    mask (see spawn_set_child_blocked), its own session, the parent's fds 0-2 except where fds says
    otherwise, and nothing else: every other fd of the parent must be

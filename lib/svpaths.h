@@ -20,6 +20,8 @@
 #define SVPATH_NOTIFY "supervise/notify"            /* the sd_notify socket (notify-socket) */
 #define SVPATH_NOTIFY_STATUS "supervise/notify-status"  /* what it said: STATUS=, stopping, reloading */
 #define SVPATH_NOTIFY_STATUS_NEW "supervise/notify-status.new"
+#define SVPATH_CGROUP "supervise/cgroup"            /* the path of the service's cgroup, when it has one */
+#define SVPATH_CGROUP_NEW "supervise/cgroup.new"
 
 /* The distro's configuration (rc.init, rc.shutdown, log-run, rescue):
    $VIGIL_CONFDIR when set, else this. */

@@ -31,6 +31,7 @@
 #include "sdnotify.h"
 #include "spawn.h"
 #include "scan.h"
+#include "scan-cgroup.h"
 
 #define USAGE "vigil-scan [ -t RESCAN_MS ] [ -g GRACE_MS ] [ -k STOP_DEADLINE_MS ] [ -d NOTIFY_FD ] [ -r ROLE ] [ -m MAIN_PID ] DIR"
 #define SUPERVISOR_NAME "vigil-supervise"
@@ -220,6 +221,7 @@ static void setup(void)
   if (!scan.dir_path) setup_failed("unable to resolve the scan dir ", scan.dir, errno);
   if (chdir(scan.dir) < 0) setup_failed("unable to chdir to the scan dir ", scan.dir, errno);
   raise_fd_limit();
+  scan_cgroup_setup(scan.role);
   /* What we send supervisors waits until they have trapped it. */
   spawn_set_child_blocked(1ULL << (SIGTERM - 1) | 1ULL << (SIGHUP - 1) | 1ULL << (SIGUSR1 - 1) | 1ULL << (SIGINT - 1));
   /* Orphans (a service whose supervisor was killed) come to us, and we reap them. */

@@ -417,10 +417,27 @@ static void note_death(struct supervise_state *state, struct supervise_event con
   state->give_up_due = count_death(state, now);
 }
 
+/* The service has a cgroup, and a stop (not a death of its own: runit
+   leaves what a crashed run started) ended ./run with processes still in
+   it: they are part of what was stopped. SIGKILL to the cgroup at once
+   (the down-signal went to the run, as it always does), then a bounded
+   wait for it to empty, before ./finish and any restart. */
+static void kill_cgroup(struct supervise_state *state, struct supervise_clock const *now,
+                        struct supervise_actions *out)
+{
+  state->phase = PHASE_GROUP_STOPPING;
+  state->group_killed = true;
+  state->kill_armed = true;
+  emit(out, ACTION_KILL_CGROUP, 0);
+  deadline_after_ms(&state->kill_at, &now->monotonic, GROUP_KILL_GRACE_MS);
+  deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
+}
+
 static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,
                           struct supervise_clock const *now, struct supervise_actions *out)
 {
   bool group_left = event->group_left && group_stops(state);
+  bool cgroup_left = event->cgroup_left && state->config.cgroup && state->term_sent && !state->oneshot;
   if (!state->oneshot) note_death(state, event, now);
   stop_check(state, out);
   state->phase = PHASE_FINISH_STARTING;
@@ -437,6 +454,10 @@ static void on_run_exited(struct supervise_state *state, struct supervise_event 
   if (state->oneshot && oneshot_up_exited(state, event, now, out)) return;
   if (group_left) {
     stop_group(state, now, out);
+    return;
+  }
+  if (cgroup_left) {
+    kill_cgroup(state, now, out);
     return;
   }
   emit(out, ACTION_SPAWN_FINISH, 0);

@@ -51,7 +51,8 @@ enum supervise_phase {
   PHASE_HELD,            /* want up, ./run held until every need is ready (needs/) */
   PHASE_ONESHOT_UP,      /* a oneshot's ./up exited 0: up and ready, no process */
   PHASE_GROUP_STOPPING   /* kill-process-group: ./run is gone, what is left of its
-                            process group is being stopped; ./finish follows */
+                            process group is being stopped; or, with a cgroup,
+                            what a stop left in it is killed; ./finish follows */
 };
 
 enum supervise_want {
@@ -93,6 +94,7 @@ struct supervise_event {
   enum supervise_want initial_want;
   bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
   bool group_left;       /* EVENT_RUN_EXITED: processes of the run's group remain */
+  bool cgroup_left;      /* EVENT_RUN_EXITED: processes remain in the service's cgroup */
   bool paused;           /* EVENT_ADOPT: the run was left stopped by svc -p */
   bool oneshot;          /* EVENT_SPAWNED: what started is a oneshot's ./up;
                             EVENT_ADOPT: a oneshot's, left up (pid 0) or
@@ -114,7 +116,8 @@ enum supervise_action_type {
   ACTION_SIGNAL_RUN,     /* signal */
   ACTION_SIGNAL_FINISH,  /* signal */
   ACTION_SIGNAL_GROUP,   /* signal, to the run's process group (and the run) */
-  ACTION_CHECK_GROUP,    /* is the group empty? EVENT_GROUP_EMPTY if so */
+  ACTION_CHECK_GROUP,    /* is the group empty (and the cgroup)? EVENT_GROUP_EMPTY if so */
+  ACTION_KILL_CGROUP,    /* SIGKILL to all of the service's cgroup */
   ACTION_SPAWN_CHECK,    /* the health check: EVENT_CHECK_SPAWNED follows */
   ACTION_SIGNAL_CHECK,   /* signal, to the ./check alive */
   ACTION_EXIT
@@ -148,6 +151,7 @@ struct supervise_config {
   unsigned int timeout_kill_ms;     /* 0: never SIGKILL on down */
   unsigned int timeout_finish_ms;   /* 0: finish may run forever */
   bool kill_group;                  /* kill-process-group: stops reach the whole group */
+  bool cgroup;                      /* the service has a cgroup of its own: a stop kills what is left in it */
   enum supervise_restart restart;   /* restart: when a death is followed by a start */
   unsigned int give_up_deaths;      /* give-up N: down after N deaths... 0: never */
   unsigned int give_up_window_ms;   /* ... within this long of the first of them */

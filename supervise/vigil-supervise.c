@@ -30,6 +30,7 @@
 #include "svpaths.h"
 #include "svgroup.h"
 #include "svstatus.h"
+#include "supervise-cgroup.h"
 #include "supervise-env.h"
 #include "supervise-needs.h"
 #include "supervise-notify.h"
@@ -193,6 +194,7 @@ static void read_config(struct supervise_config *config)
   if (svdir_read_uint(AT_FDCWD, SVDIR_TIMEOUT_FINISH, &config->timeout_finish_ms) == SVDIR_INVALID)
     strerr_warnwusys("read ", SVDIR_TIMEOUT_FINISH, " (using 5000)");
   config->kill_group = group_flag();
+  config->cgroup = supervise_cgroup_on();
   read_policy(config);
   read_check(config);
 }
@@ -417,6 +419,11 @@ static void carry_out(struct supervise_action const *action, struct event_queue 
       return;
     case ACTION_SIGNAL_GROUP:
       signal_group(action->signal);
+      /* What left the group (a daemon's own session) is still in the cgroup. */
+      if (action->signal == SIGKILL) supervise_cgroup_kill();
+      return;
+    case ACTION_KILL_CGROUP:
+      supervise_cgroup_kill();
       return;
     case ACTION_SPAWN_CHECK:
       spawn_check(queue);
@@ -427,10 +434,11 @@ static void carry_out(struct supervise_action const *action, struct event_queue 
         signal_child(g.state.check_pid, -1, action->signal);
       return;
     case ACTION_CHECK_GROUP:
-      if (!group_alive()) queue_push(queue, &(struct supervise_event){ .type = EVENT_GROUP_EMPTY });
+      if (!(g.state.config.kill_group && group_alive()) && !supervise_cgroup_populated()) queue_push(queue, &(struct supervise_event){ .type = EVENT_GROUP_EMPTY });
       return;
     case ACTION_EXIT:
       write_status();
+      supervise_cgroup_remove();
       _exit(VIGIL_EXIT_OK);
   }
 }
@@ -488,6 +496,7 @@ static void reap_children(void)
       }
       event.type = EVENT_RUN_EXITED;
       event.group_left = g.state.config.kill_group && group_alive();
+      event.cgroup_left = supervise_cgroup_populated();
     } else if (pid == g.state.finish_pid && g.state.phase == PHASE_FINISHING) {
       event.type = EVENT_FINISH_EXITED;
     } else if (pid == g.state.check_pid) {
@@ -558,6 +567,7 @@ static void handle_adopted_exit(void)
   close(g.pidfd);
   g.pidfd = -1;
   event.group_left = g.state.config.kill_group && group_alive();
+  event.cgroup_left = supervise_cgroup_populated();
   if (g.state.phase == PHASE_RUNNING) dispatch(&event);
 }
 
@@ -747,6 +757,7 @@ static void setup(char const *dir)
   check_dir_owner(dir);
   make_supervise(dir);
   take_lock();
+  supervise_cgroup_setup(dir);
   /* A cycle the supervisor before us showed may be mended: looked for
      again at the first wait. */
   unlink(SVPATH_CYCLE);

@@ -15,6 +15,10 @@ if [ ! -x "$VIGIL_BIN/vigil-supervise" ] || [ ! -d "$VIGIL_HELPERS" ]; then
 fi
 PATH=$VIGIL_BIN:$VIGIL_HELPERS:$PATH
 export PATH
+# A scanner as PID 1 (of a test's PID namespace) would make its cgroups
+# under this machine's /sys/fs/cgroup: none unless a test asks (t/0120).
+VIGIL_CGROUP=${VIGIL_CGROUP-off}
+export VIGIL_CGROUP
 
 tap_count=0
 tap_failed=0

@@ -1845,6 +1845,89 @@ static void test_health_check(void)
   is_int(deadline_ms(&h), -1, "svc -t: no check deadline after that");
 }
 
+/* ./run exits and processes are left in the service's cgroup. */
+static void run_exited_cgroup_left(struct harness *h, int wait_status)
+{
+  struct supervise_event event = { .type = EVENT_RUN_EXITED, .wait_status = wait_status, .cgroup_left = true };
+  step(h, &event);
+}
+
+/* A service with a cgroup: a stop kills what the run left in it, and
+   waits (bounded) for it to empty before ./finish; a death of the run's
+   own leaves them (as runit), and a service without a cgroup ignores
+   what the event says of one. */
+static void test_cgroup(void)
+{
+  struct harness h;
+  struct supervise_config config = default_config();
+  struct supervise_event group_empty = { .type = EVENT_GROUP_EMPTY };
+  struct supervise_action run_down[2] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT } };
+  long long exited_at;
+
+  config.cgroup = true;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 'd');
+  actions_are(&h, 2, run_down, "cgroup 'd': the down-signal and CONT to the run, as without");
+  exited_at = now_ms(&h);
+  run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_KILL_CGROUP, 0, "cgroup, run stopped, processes left: the cgroup is killed");
+  is_int(h.state.phase, PHASE_GROUP_STOPPING, "... and waited for");
+  is_int(h.state.status.state, SVSTATUS_FINISH, "waiting for the cgroup: status finish, not down yet");
+  is_int(deadline_ms(&h), exited_at + GROUP_POLL_MS, "waiting for the cgroup: next look in GROUP_POLL_MS");
+  advance_ms(&h, GROUP_POLL_MS);
+  send_event(&h, EVENT_TIMER);
+  one_action(&h, ACTION_CHECK_GROUP, 0, "poll: look at the cgroup");
+  step(&h, &group_empty);
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "cgroup empty: ./finish");
+  send_event(&h, EVENT_NO_FINISH);
+  is_int(h.state.phase, PHASE_DOWN, "down");
+  is_int(deadline_ms(&h), -1, "down: no deadline");
+
+  /* A cgroup that never empties (D state): the wait ends after the grace. */
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 't');
+  run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_KILL_CGROUP, 0, "cgroup 't': what is left is killed before the restart");
+  exited_at = now_ms(&h);
+  while (h.state.phase == PHASE_GROUP_STOPPING && now_ms(&h) <= exited_at + GROUP_KILL_GRACE_MS + GROUP_POLL_MS) {
+    advance_ms(&h, GROUP_POLL_MS);
+    send_event(&h, EVENT_TIMER);
+  }
+  is_int(h.state.phase, PHASE_FINISH_STARTING, "a cgroup that will not empty: ./finish after the grace");
+  ok(now_ms(&h) >= exited_at + GROUP_KILL_GRACE_MS && now_ms(&h) <= exited_at + GROUP_KILL_GRACE_MS + GROUP_POLL_MS,
+     "... GROUP_KILL_GRACE_MS after the kill");
+  send_event(&h, EVENT_NO_FINISH);
+  one_action(&h, ACTION_SPAWN_RUN, 0, "'t': the run starts again");
+
+  /* The run dies of itself: what it started stays (runit's way). */
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  run_exited_cgroup_left(&h, EXITED(1));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "cgroup, run died of itself, processes left: no kill, ./finish");
+
+  /* No cgroup: the event's word is ignored. */
+  config.cgroup = false;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 'd');
+  run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "no cgroup: a stop goes straight to ./finish");
+
+  /* A oneshot is not killed through its cgroup. */
+  config.cgroup = true;
+  setup_with(&h, &config);
+  boot(&h, WANT_UP);
+  {
+    struct supervise_event up = { .type = EVENT_SPAWNED, .pid = RUN_PID, .oneshot = true };
+    step(&h, &up);
+  }
+  command(&h, 'd');
+  run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
+  ok(h.actions.count == 0 || h.actions.list[0].type != ACTION_KILL_CGROUP, "a oneshot: no cgroup kill");
+}
+
 int main(void)
 {
   test_history();
@@ -1873,5 +1956,6 @@ int main(void)
   test_restart_policy();
   test_give_up();
   test_health_check();
+  test_cgroup();
   return done_testing();
 }

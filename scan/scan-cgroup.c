@@ -1,0 +1,69 @@
+/* The vigil cgroup subtree: see scan-cgroup.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+
+#include "scan-cgroup.h"
+#include "svcgroup.h"
+
+static void not_used(char const *base, char const *why, int error)
+{
+  unsetenv(SVCGROUP_VAR);
+  if (error) {
+    errno = error;
+    strerr_warnwu4sys("use ", base, " as the services' cgroups (running them without): ", why);
+  } else strerr_warnw4x("not using ", base, " as the services' cgroups (running them without): ", why);
+}
+
+void scan_cgroup_setup(enum scan_role role)
+{
+  char parent[SVCGROUP_PATH_MAX];
+  char const *asked = getenv(SVCGROUP_VAR), *base, *slash;
+  size_t len;
+  if (asked && (!asked[0] || !strcmp(asked, "off"))) {
+    unsetenv(SVCGROUP_VAR);
+    return;
+  }
+  if (!asked && role == ROLE_DAEMON) return;
+  base = asked ? asked : SVCGROUP_BASE_DEFAULT;
+  len = strlen(base);
+  /* Room for NAME (NAME_MAX) and /run below it. */
+  if (base[0] != '/' || len > SVCGROUP_PATH_MAX - 256 - 8 || !(slash = strrchr(base, '/')) || !slash[1]) {
+    not_used(base, "it must be an absolute path, at most 248 bytes, not ending in /", 0);
+    return;
+  }
+  memcpy(parent, base, (size_t)(slash - base));
+  parent[slash > base ? slash - base : 1] = 0;
+  switch (svcgroup_is_cgroup2(parent)) {
+    case 1: break;
+    /* No cgroup v2 where PID 1 looks by default (no sysfs in a container,
+       a kernel or boot without it): nothing to say, nothing changes. */
+    case 0:
+      if (asked) not_used(base, "its parent is no cgroup v2 filesystem", 0);
+      return;
+    default:
+      if (asked) not_used(base, "statfs its parent", errno);
+      return;
+  }
+  /* The root's controllers for its children: memory and CPU per service. */
+  svcgroup_enable_controllers(parent);
+  if (mkdir(base, 0755) < 0 && errno != EEXIST) {
+    /* A container's cgroup v2 is often read-only: as without one. */
+    if (asked || (errno != EROFS && errno != EACCES && errno != EPERM)) not_used(base, "mkdir", errno);
+    return;
+  }
+  if (svcgroup_is_cgroup2(base) != 1) {
+    not_used(base, "it is no cgroup", 0);
+    return;
+  }
+  svcgroup_enable_controllers(base);
+  if (access(base, W_OK) < 0) {
+    if (asked || (errno != EROFS && errno != EACCES && errno != EPERM)) not_used(base, "write to it", errno);
+    return;
+  }
+  if (!asked && setenv(SVCGROUP_VAR, base, 1) < 0) not_used(base, "setenv", errno);
+}
