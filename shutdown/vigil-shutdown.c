@@ -40,6 +40,8 @@
 #define DEFAULT_NOFILE_HARD 4096
 /* sync waits on every disk: a healthy one flushes in seconds. */
 #define FINAL_SYNC_MS 15000
+/* Unmounting everything takes milliseconds; a walk that hangs never ends. */
+#define FINAL_UNMOUNT_MS 10000
 /* The highest signal number of Linux. */
 #define KERNEL_NSIG 64
 /* Processes and busy mounts named one by one, at most: the console must
@@ -483,6 +485,26 @@ static void unmount_all(char const *root)
   else step_line("unable to remount ", root, " read-only: ", strerror(errno));
 }
 
+/* The unmounts in a child, waited for at most FINAL_UNMOUNT_MS: a path
+   through a filesystem that does not answer (a FUSE server stopped, an
+   NFS server gone) holds umount2(2) on its walk forever. What the child
+   did is done; the reboot goes on regardless. */
+static void bounded_unmount(char const *root)
+{
+  pid_t pid = fork();
+  if (pid < 0) {
+    step_line("unable to fork to unmount: ", strerror(errno), ": unmounting in PID 1");
+    unmount_all(root);
+    return;
+  }
+  if (!pid) {
+    unmount_all(root);
+    _exit(0);
+  }
+  if (!wait_gone(pid, FINAL_UNMOUNT_MS))
+    step_line("unmounting did not end in time: going on (a filesystem is not answering?)");
+}
+
 /* bad: why the mode is not what was asked (0 when it is). */
 static void __attribute__((noreturn)) final_stage(enum mode mode, unsigned int grace_ms, char const *bad)
 {
@@ -502,8 +524,8 @@ static void __attribute__((noreturn)) final_stage(enum mode mode, unsigned int g
      mounts busy, not the others: unmount what can be, and remount the
      rest read-only, which works while it only reads. */
   if (!alone) step_line("unmounting all the same: what is busy is remounted read-only");
-  if (test_root && *test_root) unmount_all(test_root);
-  else if (machine_namespace()) unmount_all("/");
+  if (test_root && *test_root) bounded_unmount(test_root);
+  else if (machine_namespace()) bounded_unmount("/");
   else step_line("in a child PID namespace: the mounts are left to the host");
   step_line(modes[mode].name);
   reboot_as_pid1(modes[mode].howto);

@@ -160,6 +160,37 @@ EOF2
   else
     fail "survivor: the FUSE helper could not mount: $(cat "$T/fuse.err")"
   fi
+
+  # A walk that hangs: a mount on a dir of a FUSE filesystem that stops
+  # answering LOOKUPs (fusestuck stall-lookups), bound into the test root.
+  # umount2 of that mount hangs in the path walk, forever; the unmounts
+  # run in a child, and reboot(2) comes FINAL_UNMOUNT_MS (10 s) later.
+  mkdir "$T/fuse2" "$T/marks2"
+  start "$VIGIL_HELPERS/fusestuck" "$T/fuse2" "$T/marks2" stall-lookups 2> "$T/fuse2.err"
+  fuse2=$!
+  trap 'kill -TERM "$fuse" "$fuse2" 2>/dev/null; wait_until 10 dead "$fuse"; wait_until 10 dead "$fuse2"; umount -l "$T/fuse" "$T/fuse2" 2>/dev/null; cleanup' EXIT
+  if wait_until 10 test -e "$T/marks2/mounted"; then
+    cat > "$T/hang.sh" <<EOF2
+#!/bin/sh
+R=$T/hroot
+mkdir -p \$R && mount -t tmpfs tmpfs \$R && mkdir \$R/fuse && mount --bind "$T/fuse2" \$R/fuse && mount -t tmpfs tmpfs \$R/fuse/d || exit 7
+: > "$T/marks2/stall"
+VIGIL_FINAL_ROOT=\$R exec "$VIGIL_BIN/vigil-shutdown" --final -g 200 poweroff
+EOF2
+    chmod +x "$T/hang.sh"
+    start unshare --kill-child -fpm --mount-proc "$T/hang.sh" > "$T/hang.out" 2>&1
+    hang=$!
+    wait_until 60 grep -qE '^vigil-shutdown: [0-9.]+s: poweroff$' "$T/hang.out"
+    ok "a hanging unmount: the final stage still reaches reboot(2)" [ $? = 0 ]
+    ok "the unmount did hang (a LOOKUP left unanswered)" test -e "$T/marks2/stalled"
+    like "$(cat "$T/hang.out")" "unmounting did not end in time: going on \\(a filesystem is not answering\\?\\)" "a hanging unmount: said"
+    hstamp() { grep -E "^vigil-shutdown: [0-9.]+s: $1" "$T/hang.out" | head -n 1 | awk '{ sub(/s:$/, "", $2); printf "%d\n", $2 * 1000 + 0.5 }'; }
+    ok "a hanging unmount: reboot(2) within its bound ($(hstamp 'poweroff$') ms <= 200 + 15000 + 10000 + 2000)" within "$(hstamp 'poweroff$')" 27200
+    kill -TERM "$fuse2"
+    reap "$hang" 30; is "$?" 130 "a hanging unmount: the namespace's init dies of SIGINT"
+  else
+    fail "a hanging unmount: the FUSE helper could not mount: $(cat "$T/fuse2.err")"
+  fi
 else
   diag "no FUSE here (/dev/fuse, /proc/filesystems): the final stage's survivor not checked"
 fi

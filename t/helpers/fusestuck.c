@@ -6,7 +6,12 @@
    once the mount is in place, MARKDIR/opened at the first OPEN,
    MARKDIR/flushing at the first FLUSH. The helper's death (SIGTERM)
    closes /dev/fuse, which aborts the connection and frees the survivor;
-   the mount is left for the test to unmount. */
+   the mount is left for the test to unmount.
+   fusestuck MOUNTPOINT MARKDIR stall-lookups: also a directory "d", and
+   every name is looked up again at each use (no entry is cached); once
+   MARKDIR/stall exists, no LOOKUP is answered: a path through the
+   filesystem (a mount on d, say) hangs whoever walks it, umount2(2)
+   too. MARKDIR/stalled is made at the first one left unanswered. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fuse.h>
@@ -20,6 +25,7 @@
 
 #define ROOT_ID 1
 #define FILE_ID 2
+#define DIR_ID 3
 
 static char const *markdir;
 static char buf[FUSE_MIN_READ_BUFFER + 65536];
@@ -43,17 +49,23 @@ static void attr_of(uint64_t id, struct fuse_attr *a)
 {
   memset(a, 0, sizeof *a);
   a->ino = id;
-  a->mode = id == ROOT_ID ? S_IFDIR | 0755 : S_IFREG | 0444;
-  a->nlink = id == ROOT_ID ? 2 : 1;
+  a->mode = id == FILE_ID ? S_IFREG | 0444 : S_IFDIR | 0755;
+  a->nlink = id == FILE_ID ? 1 : 2;
   a->blksize = 4096;
 }
 
 int main(int argc, char **argv)
 {
   char opts[128];
-  int fd, flushing = 0, opened = 0;
-  if (argc != 3) { fprintf(stderr, "usage: fusestuck MOUNTPOINT MARKDIR\n"); return 100; }
+  char stall[4096];
+  int fd, flushing = 0, opened = 0, stall_lookups, stalled = 0;
+  if (argc != 3 && (argc != 4 || strcmp(argv[3], "stall-lookups"))) {
+    fprintf(stderr, "usage: fusestuck MOUNTPOINT MARKDIR [stall-lookups]\n");
+    return 100;
+  }
+  stall_lookups = argc == 4;
   markdir = argv[2];
+  snprintf(stall, sizeof stall, "%s/stall", markdir);
   fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
   if (fd < 0) { perror("fusestuck: fatal: unable to open /dev/fuse"); return 111; }
   snprintf(opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
@@ -84,14 +96,19 @@ int main(int argc, char **argv)
     }
     case FUSE_LOOKUP: {
       struct fuse_entry_out e = { .nodeid = FILE_ID };
-      if (in->nodeid != ROOT_ID || strcmp(arg, "f")) { reply(fd, in->unique, -ENOENT, 0, 0); break; }
-      attr_of(FILE_ID, &e.attr);
+      if (stall_lookups && access(stall, F_OK) == 0) {
+        if (!stalled++) mark("stalled");
+        break; /* never answered: the walker waits */
+      }
+      if (stall_lookups && in->nodeid == ROOT_ID && !strcmp(arg, "d")) e.nodeid = DIR_ID;
+      else if (in->nodeid != ROOT_ID || strcmp(arg, "f")) { reply(fd, in->unique, -ENOENT, 0, 0); break; }
+      attr_of(e.nodeid, &e.attr);
       reply(fd, in->unique, 0, &e, sizeof e);
       break;
     }
     case FUSE_GETATTR: {
       struct fuse_attr_out a = { .attr_valid = 0 };
-      attr_of(in->nodeid == FILE_ID ? FILE_ID : ROOT_ID, &a.attr);
+      attr_of(in->nodeid == FILE_ID || in->nodeid == DIR_ID ? in->nodeid : ROOT_ID, &a.attr);
       reply(fd, in->unique, 0, &a, sizeof a);
       break;
     }
