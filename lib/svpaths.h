@@ -20,6 +20,7 @@
 #define SVPATH_NOTIFY "supervise/notify"            /* the sd_notify socket (notify-socket) */
 #define SVPATH_NOTIFY_STATUS "supervise/notify-status"  /* what it said: STATUS=, stopping, reloading */
 #define SVPATH_NOTIFY_STATUS_NEW "supervise/notify-status.new"
+#define SVPATH_CGROUP "supervise/cgroup"            /* the path of the service's own cgroup (cgroup v2), when it has one */
 
 /* The distro's configuration (rc.init, rc.shutdown, log-run, rescue):
    $VIGIL_CONFDIR when set, else this. */
