@@ -43,9 +43,10 @@ struct svstat_row {
 
 /* Fill ROW from the service dir DIR (both strings copied). Memory and
    CPU come from the service's cgroup when supervise/cgroup names one
-   (lib/cgstat.h); else memory readings use TABLE, loaded on first need. Returns the exit code the
-   row deserves: 0, or 111 when it could not be read (a warning says
-   why). A dir removed while read is "gone", exit 0. */
+   (lib/cgstat.h); else memory readings use TABLE, loaded on first need.
+   Returns the exit code the row deserves: 0, or 111 when it could not
+   be read (a warning says why; a bad supervise/cgroup is warned of but
+   changes no exit code). A dir removed while read is "gone", exit 0. */
 int svstat_row_read(struct svstat_row *row, char const *name, char const *dir, struct procmem_table *table, bool *table_loaded);
 void svstat_row_free(struct svstat_row *row);
 
