@@ -88,6 +88,15 @@ static char const *reason_word(enum svstatus_reason reason)
   return 0;
 }
 
+static char const *memory_source_word(enum svstat_memory_source source)
+{
+  switch (source) {
+    case SVSTAT_MEMORY_PROC: return "proc";
+    case SVSTAT_MEMORY_CGROUP: return "cgroup";
+  }
+  return "proc";
+}
+
 /* supervise/waiting, one name a line, as an array. */
 static void put_waiting(char const *text)
 {
@@ -125,6 +134,8 @@ static void put_status_fields(struct svstat_row const *row)
   put_key("reason"); if (reason) put_string(reason); else put("null");
   put_key("waiting_for"); if (row->state == SVSUMMARY_WAITING) put_waiting(row->waiting); else put("null");
   put_key("memory_kib"); if (row->has_memory) put_uint(row->memory_kib); else put("null");
+  put_key("memory_source"); if (row->has_memory) put_string(memory_source_word(row->memory_source)); else put("null");
+  put_key("cpu_usec"); if (row->has_cpu) put_uint(row->cpu_usec); else put("null");
   put_key("changed_since_start"); if (running) put_bool(row->changed); else put("null");
   put_key("status_text"); if (row->notify[0]) put_string(row->notify); else put("null");
 }

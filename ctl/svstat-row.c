@@ -10,6 +10,7 @@
 
 #include <skalibs/strerr.h>
 
+#include "cgstat.h"
 #include "exitcode.h"
 #include "svchanged.h"
 #include "svcontrol.h"
@@ -18,7 +19,34 @@
 #include "svstat-row.h"
 #include "svtext.h"
 
-static void read_memory(struct svstat_row *row, struct procmem_table *table, bool *table_loaded)
+/* KiB from bytes, rounded down as svsummary_fmt_kib rounds. */
+#define BYTES_PER_KIB 1024
+
+/* Memory and CPU from the service's own cgroup, when it has one. A bad
+   supervise/cgroup is warned of, and the figures are left unknown. */
+static void read_cgroup(struct svstat_row *row, int dirfd)
+{
+  struct cgstat stat;
+  switch (cgstat_read(dirfd, &stat)) {
+    case CGSTAT_NONE:
+      return;
+    case CGSTAT_BAD_PATH:
+      strerr_warnwu("use ", row->dir, "/", SVPATH_CGROUP, ": not a file of one absolute path without \"..\"");
+      return;
+    case CGSTAT_READ:
+      break;
+  }
+  if (stat.has_memory) {
+    row->has_memory = true;
+    row->memory_kib = stat.memory_bytes / BYTES_PER_KIB;
+    row->memory_source = SVSTAT_MEMORY_CGROUP;
+  }
+  row->has_cpu = stat.has_cpu;
+  row->cpu_usec = stat.cpu_usec;
+}
+
+/* The private memory of its session's processes, from /proc. */
+static void read_proc_memory(struct svstat_row *row, struct procmem_table *table, bool *table_loaded)
 {
   if (!*table_loaded) {
     if (procmem_load(table) < 0) {
@@ -28,6 +56,7 @@ static void read_memory(struct svstat_row *row, struct procmem_table *table, boo
     *table_loaded = true;
   }
   row->has_memory = procmem_service_kib(table, (pid_t)row->status.pid, &row->memory_kib) == 0;
+  row->memory_source = SVSTAT_MEMORY_PROC;
 }
 
 /* A status read: the state and what goes with it. */
@@ -45,7 +74,8 @@ static void read_details(struct svstat_row *row, int dirfd, struct procmem_table
   if (row->status.state == SVSTATUS_RUN) {
     if (!svtext_read(dirfd, SVPATH_NOTIFY_STATUS, row->notify, sizeof row->notify)) row->notify[0] = 0;
     row->changed = svchanged_since(dirfd, &row->status.changed);
-    if (row->status.pid) read_memory(row, table, table_loaded);
+    read_cgroup(row, dirfd);
+    if (!row->has_memory && row->status.pid) read_proc_memory(row, table, table_loaded);
   }
 }
 
@@ -108,6 +138,7 @@ int svstat_row_read(struct svstat_row *row, char const *name, char const *dir, s
     row->state = SVSUMMARY_GONE;
     row->has_status = false;
     row->has_memory = false;
+    row->has_cpu = false;
     code = VIGIL_EXIT_OK;
   }
   close(dirfd);

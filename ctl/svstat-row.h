@@ -14,6 +14,13 @@
 #define SVSTAT_WAITING_MAX 1024
 #define SVSTAT_NOTIFY_MAX 4200
 
+/* Where memory_kib comes from: the two measure different things
+   (svstat(8)). */
+enum svstat_memory_source {
+  SVSTAT_MEMORY_PROC,         /* private memory of its session's processes */
+  SVSTAT_MEMORY_CGROUP        /* its cgroup's memory.current: page cache charged to it too */
+};
+
 struct svstat_row {
   char *name;                 /* NAME, NAME/log, or the DIR argument resolved */
   char *dir;                  /* the path read */
@@ -29,12 +36,17 @@ struct svstat_row {
   bool changed;               /* running, and run/env/user edited since its start */
   bool has_memory;
   uint64_t memory_kib;
+  enum svstat_memory_source memory_source;
+  bool has_cpu;
+  uint64_t cpu_usec;          /* from its cgroup only: /proc has no exact total */
 };
 
-/* Fill ROW from the service dir DIR (both strings copied). Memory
-   readings use TABLE, loaded on first need. Returns the exit code the
-   row deserves: 0, or 111 when it could not be read (a warning says
-   why). A dir removed while read is "gone", exit 0. */
+/* Fill ROW from the service dir DIR (both strings copied). Memory and
+   CPU come from the service's cgroup when supervise/cgroup names one
+   (lib/cgstat.h); else memory readings use TABLE, loaded on first need.
+   Returns the exit code the row deserves: 0, or 111 when it could not
+   be read (a warning says why; a bad supervise/cgroup is warned of but
+   changes no exit code). A dir removed while read is "gone", exit 0. */
 int svstat_row_read(struct svstat_row *row, char const *name, char const *dir, struct procmem_table *table, bool *table_loaded);
 void svstat_row_free(struct svstat_row *row);
 

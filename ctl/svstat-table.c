@@ -13,11 +13,11 @@
 #include "exitcode.h"
 #include "svstat-row.h"
 
-enum column { COL_NAME, COL_STATE, COL_PID, COL_TIME, COL_RESTARTS, COL_EXIT, COL_MEMORY, COL_STATUS, COL_COUNT };
+enum column { COL_NAME, COL_STATE, COL_PID, COL_TIME, COL_RESTARTS, COL_EXIT, COL_MEMORY, COL_CPU, COL_STATUS, COL_COUNT };
 
 static char const *const headers[COL_COUNT] = {
   [COL_NAME] = "NAME", [COL_STATE] = "STATE", [COL_PID] = "PID", [COL_TIME] = "TIME",
-  [COL_RESTARTS] = "RESTARTS", [COL_EXIT] = "EXIT", [COL_MEMORY] = "MEMORY", [COL_STATUS] = "STATUS",
+  [COL_RESTARTS] = "RESTARTS", [COL_EXIT] = "EXIT", [COL_MEMORY] = "MEMORY", [COL_CPU] = "CPU", [COL_STATUS] = "STATUS",
 };
 
 /* A state cell's longest "waiting for a, b, ...": past it, "...". */
@@ -96,6 +96,7 @@ static void fill_cells(struct cells *cells, struct svstat_row const *row)
     cells->text[COL_RESTARTS][uint64_fmt(cells->text[COL_RESTARTS], status->restarts)] = 0;
   exit_cell(cells->text[COL_EXIT], status);
   if (row->has_memory) svsummary_fmt_kib(cells->text[COL_MEMORY], row->memory_kib);
+  if (row->has_cpu) svsummary_fmt_cpu(cells->text[COL_CPU], row->cpu_usec);
 }
 
 static char const *state_colour(enum svsummary_state state)

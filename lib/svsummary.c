@@ -102,3 +102,12 @@ size_t svsummary_fmt_kib(char *out, uint64_t kib)
   else len = snprintf(out, SVSUMMARY_KIB_MAX, "%llu.%lluG", k >> 20, (k & 0xfffff) * 10 >> 20);
   return (size_t)len;
 }
+
+size_t svsummary_fmt_cpu(char *out, uint64_t usec)
+{
+  unsigned long long ms = usec / 1000;
+  /* Rounded down, as sizes: a time never shows more than was used. */
+  if (ms < 1000) return (size_t)snprintf(out, SVSUMMARY_DURATION_MAX, "%llums", ms);
+  if (ms < 60000) return (size_t)snprintf(out, SVSUMMARY_DURATION_MAX, "%llu.%llus", ms / 1000, ms % 1000 / 100);
+  return svsummary_fmt_duration(out, usec / 1000000);
+}

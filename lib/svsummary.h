@@ -49,4 +49,9 @@ size_t svsummary_fmt_duration(char *out, uint64_t seconds);
 #define SVSUMMARY_KIB_MAX 24
 size_t svsummary_fmt_kib(char *out, uint64_t kib);
 
+/* A CPU time in microseconds, short: "0ms", "340ms", "1.2s" (tenths,
+   rounded down, under a minute), then as a duration: "3m07s", "2h03m".
+   Returns the length; OUT holds SVSUMMARY_DURATION_MAX bytes with its NUL. */
+size_t svsummary_fmt_cpu(char *out, uint64_t usec);
+
 #endif

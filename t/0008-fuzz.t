@@ -4,7 +4,7 @@
 # needs/ entries, service names, sd_notify datagrams, a service dir's
 # one-value files, vigil-log's line selection and input framing, svlog's
 # line stamps, JSON escaping, log file names and logger command lines, the
-# kernel command line) for 5 s from its seeds:
+# kernel command line, svstat's reads of a cgroup) for 5 s from its seeds:
 # no crash, no sanitizer report. make fuzz runs them longer (FUZZ_S).
 if [ -z "${VIGIL_FUZZ:-}" ]; then
   echo "1..0 # SKIP the fuzz harnesses run in make check-plain (VIGIL_FUZZ unset here)"

@@ -51,7 +51,7 @@ wait_until 30 eval '[ -s sv/talker/supervise/notify-status ]'
 SVDIR=$T/sv timeout 30 svstat -a > table 2> err; rc=$?
 is "$rc" 0 "svstat -a: exit 0"
 is "$(cat err)" "" "svstat -a: nothing on stderr"
-is "$(sed -n 1p table)" "$(sed -n 1p table | grep -E '^NAME +STATE +PID +TIME +RESTARTS +EXIT +MEMORY +STATUS$')" "svstat -a: the header, columns in their order"
+is "$(sed -n 1p table)" "$(sed -n 1p table | grep -E '^NAME +STATE +PID +TIME +RESTARTS +EXIT +MEMORY +CPU +STATUS$')" "svstat -a: the header, columns in their order"
 is "$(awk 'NR > 1 { print $1 }' table | tr '\n' ' ')" "dep fast fin oneshot pair paused ready talker up up/log waiter " \
   "svstat -a: every service and log, sorted, the dotdir skipped"
 ok "svstat -a: no escape byte when piped" eval '! grep -q "$(printf "\\033")" table'
@@ -62,9 +62,9 @@ misaligned=$(awk 'NR == 1 { for (c = 2; c <= NF; c++) start[c] = index($0, $c); 
 is "$misaligned" "" "svstat -a: every column aligned under its header"
 line() { grep -aE "^$1 " table; }
 like "$(line waiter)" "^waiter +waiting for dep +- " "svstat -a: waiting names the need, no pid"
-like "$(line oneshot)" "^oneshot +failed +- +[0-9]+s +0 +1 +- *$" "svstat -a: the failed oneshot, its exit code 1"
+like "$(line oneshot)" "^oneshot +failed +- +[0-9]+s +0 +1 +- +-$" "svstat -a: the failed oneshot, its exit code 1"
 like "$(line fast)" "^fast +dying too fast +- +[0-9]+s +[0-9]+ +3 " "svstat -a: dying too fast, exit 3"
-like "$(line up)" "^up +up +[0-9]+ +[0-9]+s +0 +- +[0-9.]+[KMG]$" "svstat -a: up, its pid, no restart, its memory"
+like "$(line up)" "^up +up +[0-9]+ +[0-9]+s +0 +- +[0-9.]+[KMG] +[^ ]+$" "svstat -a: up, its pid, no restart, its memory, a CPU cell"
 like "$(line talker)" 'say "hi" \\ \?\[31mred ' "svstat -a: the STATUS= text, its escape byte shown as ?"
 like "$(line paused)" "^paused +paused +[0-9]+ " "svstat -a: paused, its pid"
 like "$(line fin)" "^fin +finishing +- .* SIGTERM " "svstat -a: finishing, the run killed by SIGTERM"
@@ -73,12 +73,12 @@ like "$(line fin)" "^fin +finishing +- .* SIGTERM " "svstat -a: finishing, the r
 SVDIR=$T/sv timeout 30 svstat -a --json > json; rc=$?
 is "$rc" 0 "svstat -a --json: exit 0"
 is "$(wc -l < json | tr -d ' ')" 11 "svstat -a --json: one line per service and log"
-fields=name,dir,state,supervised,format,pid,seconds,normally_up,want,paused,ready,ready_seconds,restarts,exit_code,exit_signal,reason,waiting_for,memory_kib,changed_since_start,status_text
+fields=name,dir,state,supervised,format,pid,seconds,normally_up,want,paused,ready,ready_seconds,restarts,exit_code,exit_signal,reason,waiting_for,memory_kib,memory_source,cpu_usec,changed_since_start,status_text
 check=$(FIELDS=$fields perl -MJSON::PP -ne '
   my $o = eval { decode_json($_) } or do { print "line $.: not JSON\n"; next };
   for my $f (split /,/, $ENV{FIELDS}) { print "$o->{name}: no $f\n" unless exists $o->{$f} }
-  print "$o->{name}: ", scalar(keys %$o), " fields\n" if keys %$o != 20' json)
-is "$check" "" "svstat -a --json: every line parses, with the 20 fields and no other"
+  print "$o->{name}: ", scalar(keys %$o), " fields\n" if keys %$o != 22' json)
+is "$check" "" "svstat -a --json: every line parses, with the 22 fields and no other"
 get() { NAME=$1 FIELD=$2 perl -CO -MJSON::PP -ne '$o = decode_json($_); next unless $o->{name} eq $ENV{NAME};
   $v = $o->{$ENV{FIELD}}; print !defined $v ? "null" : ref $v eq "ARRAY" ? join(",", @$v) : JSON::PP::is_bool($v) ? ($v ? "true" : "false") : $v' json; }
 upid=$(svpid sv/up)
@@ -159,11 +159,11 @@ mkfifo odd/fifo/supervise/status
 SVDIR=$T/odd timeout 30 svstat -a > table 2> err; rc=$?
 is "$rc" 111 "odd dirs: svstat -a exits 111 (a status unreadable), not 124 (a hang)"
 is "$(awk 'NR > 1 { print $1 }' table | tr '\n' ' ')" "dt fifo never nostatus runit trunc " "odd dirs: only dirs, no dangling link, no file"
-like "$(line never)" "^never +no supervisor +- +- +- +- +-$" "odd: never supervised: no supervisor, every field -"
+like "$(line never)" "^never +no supervisor +- +- +- +- +- +-$" "odd: never supervised: no supervisor, every field -"
 like "$(line nostatus)" "^nostatus +no status " "odd: supervised with no status yet: no status"
 like "$(line trunc)" "^trunc +unreadable status " "odd: a truncated status: unreadable status"
 like "$(line fifo)" "^fifo +unreadable status " "odd: a fifo as status: unreadable status, no hang"
-like "$(line dt)" "^dt +up +$holder +[0-9]+s +- +- +[0-9.]+[KMG]$" "odd: daemontools' status: up, its pid, no restarts or exit (-)"
+like "$(line dt)" "^dt +up +$holder +[0-9]+s +- +- +[0-9.]+[KMG] +-$" "odd: daemontools' status: up, its pid, no restarts or exit (-)"
 like "$(line runit)" "^runit +up +$holder +[0-9]+s +- +- " "odd: runit's status: up, its pid, no restarts (-)"
 like "$(cat err)" "unable to read $T/odd/trunc/supervise/status: unreadable status" "odd: a warning names the truncated status"
 SVDIR=$T/odd timeout 30 svstat -a --json > json 2> /dev/null

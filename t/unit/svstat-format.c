@@ -1,7 +1,7 @@
 /* Unit test of what svstat -a and --json compute without I/O: JSON
    strings (lib/jsonout: escapes, UTF-8 kept, every bad byte replaced),
-   the state word from a status (lib/svsummary), durations and sizes,
-   and the /proc parsers (lib/procmem). */
+   the state word from a status (lib/svsummary), durations, sizes and
+   CPU times, and the /proc parsers (lib/procmem). */
 #include <string.h>
 #include <sys/wait.h>
 
@@ -126,6 +126,21 @@ static void test_kib(void)
   }
 }
 
+static void test_cpu(void)
+{
+  static struct { uint64_t usec; char const *text; } const cases[] = {
+    { 0, "0ms" }, { 999, "0ms" }, { 1000, "1ms" }, { 340999, "340ms" }, { 999999, "999ms" },
+    { 1000000, "1.0s" }, { 1299999, "1.2s" }, { 59999999, "59.9s" }, { 60000000, "1m00s" },
+    { 187000000, "3m07s" }, { 7380000000ULL, "2h03m" }, { UINT64_MAX, "213503982d08h" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char out[SVSUMMARY_DURATION_MAX];
+    size_t len = svsummary_fmt_cpu(out, cases[i].usec);
+    is_str(out, cases[i].text, "cpu: %llu us is %s (rounded down)", (unsigned long long)cases[i].usec, cases[i].text);
+    is_int((long long)len, (long long)strlen(cases[i].text), "cpu: %s, its length", cases[i].text);
+  }
+}
+
 static void test_proc(void)
 {
   pid_t session = -1;
@@ -162,6 +177,7 @@ int main(void)
   test_state();
   test_duration();
   test_kib();
+  test_cpu();
   test_proc();
   return done_testing();
 }

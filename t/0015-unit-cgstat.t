@@ -1,0 +1,2 @@
+#!/bin/sh
+exec "$VIGIL_UNIT/cgstat"
