@@ -98,7 +98,14 @@ session_kib() {
   done | awk '{ total += $1 } END { print total + 0 }'
 }
 ppid=$(svpid sv/pair)
-wait_until 30 eval '[ "$(session_pids "$ppid" | wc -l)" -eq 2 ]'; ok "pair: two processes in its run's session" [ $? = 0 ]
+# Two sleeps, both past their exec: a child still the shell's fork has
+# other memory a moment later.
+pair_settled() {
+  local procs; procs=$(session_pids "$ppid")
+  [ "$(echo "$procs" | wc -l)" -eq 2 ] || return 1
+  for proc in $procs; do [ "$(cat "$proc/comm" 2>/dev/null)" = sleep ] || return 1; done
+}
+wait_until 30 pair_settled; ok "pair: two processes in its run's session" [ $? = 0 ]
 SVDIR=$T/sv svstat -a --json > json
 is "$(get pair memory_kib)" "$(session_kib "$ppid")" "--json: pair's memory is its session's two processes' (as /proc sums them)"
 ok "--json: pair (two sleeps) has more than up (one) ($(get pair memory_kib) > $(get up memory_kib))" [ "$(get pair memory_kib)" -gt "$(get up memory_kib)" ]
