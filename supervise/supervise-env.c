@@ -73,7 +73,7 @@ static int __attribute__((noinline)) env_entry(int dirfd, char const *name)
   /* A fifo or a device in env/ must not hang the supervisor. */
   fd = svdir_open_regular(dirfd, name);
   if (fd < 0) {
-    if (errno == EINVAL) strerr_warnw(SVDIR_ENV, "/", name, ": not a regular file (skipped)");
+    if (errno == EINVAL || errno == EISDIR) strerr_warnw(SVDIR_ENV, "/", name, ": not a regular file (skipped)");
     else strerr_warnwusys("read ", SVDIR_ENV, "/", name, " (skipped)");
     return 1;
   }
