@@ -34,6 +34,9 @@ answers() {
     && timeout 30 svstat "$1" > /dev/null
 }
 
+# not_wanted_up DIR: svstat answers, and no more tries to start it.
+not_wanted_up() { timeout 30 svstat "$1" > "$1.svstat" && ! grep -q "want up" "$1.svstat"; }
+
 # warned_all DIR NAME...: stderr of DIR's supervisor names each as unreadable.
 warned_all() {
   local dir=$1 name missing=
@@ -86,7 +89,8 @@ for kind in fifo cdev zero; do
   ok "$kind: the user file warned of" [ $? = 0 ]
   like "$(timeout 30 svstat "$user")" ": down .*fork failed" "$kind: svstat answers: down, not started"
   ok "$kind: the run never ran as another user" [ ! -e "$user/ran" ]
-  ok "$kind: svc -d answered in time (user)" timeout 30 svc -d "$user"
+  timeout 30 svc -d "$user"
+  wait_until 30 not_wanted_up "$user"; ok "$kind: svc -d taken in time (user): no more \"want up\"" [ $? = 0 ]
   rm -f "$user/user"
   timeout 30 svc -u "$user"
   wait_until 60 is_up "$user"; ok "$kind: the user file gone: the run starts" [ $? = 0 ]
