@@ -14,12 +14,31 @@
 /* Large enough for any number or signal name; longer files are invalid. */
 #define SVDIR_VALUE_MAX 32
 
+/* A fifo would block the open or the read for good, and the supervisor
+   with it; a device may act when opened (a watchdog, a tape) or never
+   end (/dev/zero). Looked at before the open, so none is ever opened,
+   and after it, for one put there in between. */
+int svdir_open_regular(int dirfd, char const *file)
+{
+  struct stat st;
+  int fd;
+  if (fstatat(dirfd, file, &st, 0) < 0) return -1;
+  if (S_ISREG(st.st_mode)) {
+    fd = openat(dirfd, file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (!fstat(fd, &st) && S_ISREG(st.st_mode)) return fd;
+    close(fd);
+  }
+  errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+  return -1;
+}
+
 /* Shared by the readers of one-value files (svdir-policy.c too). */
 enum svdir_read_result svdir_read_line(int dirfd, char const *file, char *out, size_t size)
 {
   ssize_t len;
   size_t start = 0;
-  int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+  int fd = svdir_open_regular(dirfd, file);
   if (fd < 0) return errno == ENOENT ? SVDIR_ABSENT : SVDIR_INVALID;
   do len = read(fd, out, size - 1);
   while (len < 0 && errno == EINTR);

@@ -27,6 +27,12 @@ enum svdir_read_result {
   SVDIR_INVALID = -1   /* present but unreadable or not a valid value (errno) */
 };
 
+/* Open FILE to read, if it is a regular file (symlinks followed): -1
+   otherwise, with errno ENOENT (none), EISDIR, EINVAL (a fifo, a socket
+   or a device: never opened), or the open's. Bad content to the readers
+   below, as a wrong value is. */
+int svdir_open_regular(int dirfd, char const *file);
+
 /* The file's first line, without its newline and surrounding blanks; at
    most size - 1 bytes, or invalid (EINVAL). */
 enum svdir_read_result svdir_read_line(int dirfd, char const *file, char *out, size_t size);

@@ -7,7 +7,6 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <skalibs/env.h>
@@ -57,11 +56,12 @@ static int add_modif(char const *name, char const *value)
   return stralloc_0(&g.modifs);
 }
 
-/* One env/ entry; 0 on a memory shortage, else 1 (a bad entry warned). */
-static int env_entry(int dirfd, char const *name)
+/* One env/ entry; 0 on a memory shortage, else 1 (a bad entry warned).
+   Never inlined: its 4 KiB frame is paid for only by a dir with env/,
+   not by every supervisor's stack. */
+static int __attribute__((noinline)) env_entry(int dirfd, char const *name)
 {
   char value[ENV_VALUE_MAX];
-  struct stat st;
   ssize_t len;
   int fd;
   switch (envdir_name_check(name)) {
@@ -70,15 +70,11 @@ static int env_entry(int dirfd, char const *name)
       strerr_warnw(SVDIR_ENV, "/", name, ": a name with '=' (skipped)");
       return 1;
   }
-  /* Nonblocking: a fifo in env/ must not hang the supervisor. */
-  fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  /* A fifo or a device in env/ must not hang the supervisor. */
+  fd = svdir_open_regular(dirfd, name);
   if (fd < 0) {
-    strerr_warnwusys("read ", SVDIR_ENV, "/", name, " (skipped)");
-    return 1;
-  }
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    strerr_warnw(SVDIR_ENV, "/", name, ": not a regular file (skipped)");
+    if (errno == EINVAL || errno == EISDIR) strerr_warnw(SVDIR_ENV, "/", name, ": not a regular file (skipped)");
+    else strerr_warnwusys("read ", SVDIR_ENV, "/", name, " (skipped)");
     return 1;
   }
   do len = read(fd, value, sizeof value - 1);
@@ -141,6 +137,26 @@ static int setgroups_denied(void)
       && !strcmp(text, "deny");
 }
 
+/* The user's supplementary groups; 0 on a memory shortage. Never
+   inlined: its 4 KiB frame is paid for only by a dir with a user file,
+   not by every supervisor's stack (read_user calls on below it). */
+static int __attribute__((noinline)) user_groups(char const *name)
+{
+  /* On the stack first: only what the user has is kept. */
+  gid_t groups[GROUPS_MAX];
+  int n = GROUPS_MAX;
+  if (getgrouplist(name, g.setup.gid, groups, &n) < 0) {
+    strerr_warnw(SVDIR_USER, ": user ", name, " has too many groups: keeping the first 1024");
+    n = GROUPS_MAX;
+  }
+  g.groups = malloc((size_t)n * sizeof *g.groups);
+  if (!g.groups) return 0;
+  memcpy(g.groups, groups, (size_t)n * sizeof *g.groups);
+  g.setup.groups = g.groups;
+  g.setup.ngroups = (size_t)n;
+  return 1;
+}
+
 /* -1: bad (warned); 0: no memory; 1: done or none. */
 static int read_user(void)
 {
@@ -192,21 +208,7 @@ static int read_user(void)
       return -1;
     }
   }
-  {
-    /* On the stack first: only what the user has is kept. */
-    gid_t groups[GROUPS_MAX];
-    int n = GROUPS_MAX;
-    if (getgrouplist(pw->pw_name, g.setup.gid, groups, &n) < 0) {
-      strerr_warnw(SVDIR_USER, ": user ", pw->pw_name, " has too many groups: keeping the first 1024");
-      n = GROUPS_MAX;
-    }
-    g.groups = malloc((size_t)n * sizeof *g.groups);
-    if (!g.groups) return 0;
-    memcpy(g.groups, groups, (size_t)n * sizeof *g.groups);
-    g.setup.groups = g.groups;
-    g.setup.ngroups = (size_t)n;
-  }
-  return user_env(pw);
+  return user_groups(pw->pw_name) && user_env(pw);
 }
 
 /* nice, oom-score-adj and limit-*: bad ones warned of and ignored. No heap. */

@@ -198,9 +198,44 @@ static void test_exists(void)
   is_int(svdir_exists(service_dirfd, "dangling-link"), 0, "exists: a dangling symlink does not (stat follows it)");
 }
 
+/* Only a regular file is read: a fifo would block, a device may act on
+   its open or never end. Each is invalid, as a wrong value is, at once. */
+static void test_file_types(void)
+{
+  static struct { char const *name, *target, *description; } const links[] = {
+    { "null-link", "/dev/null", "a symlink to /dev/null (reads empty: would be a flag's on)" },
+    { "zero-link", "/dev/zero", "a symlink to /dev/zero (a read that never ends)" },
+  };
+  unsigned int value;
+  int on, fd;
+  if (mkfifoat(service_dirfd, "a-fifo", 0600) < 0) diag("mkfifo: %s", strerror(errno));
+  errno = 0;
+  is_int(svdir_read_uint(service_dirfd, "a-fifo", &value), SVDIR_INVALID, "types: a fifo is invalid, at once");
+  is_int(errno, EINVAL, "types: a fifo: EINVAL");
+  if (mkdirat(service_dirfd, "a-directory", 0700) < 0 && errno != EEXIST) diag("mkdir: %s", strerror(errno));
+  errno = 0;
+  is_int(svdir_read_flag(service_dirfd, "a-directory", &on), SVDIR_INVALID, "types: a directory is invalid");
+  is_int(errno, EISDIR, "types: a directory: EISDIR");
+  for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+    if (symlinkat(links[i].target, service_dirfd, links[i].name) < 0) diag("symlink: %s", strerror(errno));
+    on = UNTOUCHED;
+    errno = 0;
+    is_int(svdir_read_flag(service_dirfd, links[i].name, &on), SVDIR_INVALID, "types: %s is invalid", links[i].description);
+    ok(errno == EINVAL && on == UNTOUCHED, "types: %s: EINVAL, nothing set", links[i].description);
+  }
+  errno = 0;
+  is_int(svdir_open_regular(service_dirfd, "absent"), -1, "types: open_regular: an absent file");
+  is_int(errno, ENOENT, "types: open_regular: ENOENT");
+  write_file(TEST_FILE, "42\n");
+  fd = svdir_open_regular(service_dirfd, "good-link");
+  ok(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC), "types: open_regular: a symlink to a file opens, close-on-exec");
+  if (fd >= 0) close(fd);
+}
+
 static void remove_temp_dir(void)
 {
-  static char const *const names[] = { TEST_FILE, SVDIR_DOWN, "good-link", "dangling-link" };
+  static char const *const names[] = { TEST_FILE, SVDIR_DOWN, "good-link", "dangling-link", "a-fifo",
+                                       "null-link", "zero-link" };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) unlinkat(service_dirfd, names[i], 0);
   unlinkat(service_dirfd, "a-directory", AT_REMOVEDIR);
   close(service_dirfd);
@@ -264,6 +299,7 @@ int main(void)
   test_signal();
   test_flag();
   test_exists();
+  test_file_types();
   test_policy();
   remove_temp_dir();
   return done_testing();
