@@ -22,6 +22,7 @@
 /* cgroup.kill's stand-in: rounds of reading cgroup.procs and killing,
    while a fork outruns a round. */
 #define KILL_ROUNDS 8
+#define MAKE_ATTEMPTS 4
 
 /* The component of DIR that ends at END (exclusive), and its start. */
 static char const *component_before(char const *dir, char const *end)
@@ -96,7 +97,7 @@ static int join(char *out, size_t size, char const *a, char const *b, char const
 
 static int write_file(char const *dir, char const *file, char const *text)
 {
-  char path[SVCGROUP_PATH_MAX];
+  char path[SVCGROUP_FILE_PATH_MAX];
   size_t len = strlen(text);
   int fd, r;
   if (join(path, sizeof path, dir, file, 0) < 0) return -1;
@@ -124,16 +125,21 @@ int svcgroup_make(char const *base, char const *leaf, char *out, size_t size)
   }
   memcpy(parent, out, strlen(base) + 1 + name_len);
   parent[strlen(base) + 1 + name_len] = 0;
-  if (mkdir(parent, 0755) < 0 && errno != EEXIST) return -1;
-  /* Every time: a controller the scanner enabled since is passed on. */
-  svcgroup_enable_controllers(parent);
-  if (mkdir(out, 0755) < 0 && errno != EEXIST) return -1;
-  return 0;
+  /* The other supervisor of NAME (service or logger), exiting, may
+     remove BASE/NAME between the two mkdirs: made again. */
+  for (int attempt = 0; attempt < MAKE_ATTEMPTS; attempt++) {
+    if (mkdir(parent, 0755) < 0 && errno != EEXIST) return -1;
+    /* Every time: a controller the scanner enabled since is passed on. */
+    svcgroup_enable_controllers(parent);
+    if (mkdir(out, 0755) == 0 || errno == EEXIST) return 0;
+    if (errno != ENOENT) return -1;
+  }
+  return -1;
 }
 
 static ssize_t read_small(char const *dir, char const *file, char *buf, size_t size)
 {
-  char path[SVCGROUP_PATH_MAX];
+  char path[SVCGROUP_FILE_PATH_MAX];
   ssize_t len;
   int fd;
   if (join(path, sizeof path, dir, file, 0) < 0) return -1;
@@ -155,10 +161,13 @@ int svcgroup_populated(char const *path)
   return populated;
 }
 
-/* One round of the stand-in: SIGKILL to each pid listed. Returns how many. */
-static int kill_listed(char const *path)
+/* SIGNAL to each pid listed in cgroup.procs (a pid that exits and is
+   given to another process between the read and the kill is the risk
+   every kill(2) by number takes; the window is a few microseconds).
+   Returns how many were signalled. */
+static int signal_listed(char const *path, int signal)
 {
-  char procs[SVCGROUP_PATH_MAX], buf[PROCS_SLICE];
+  char procs[SVCGROUP_FILE_PATH_MAX], buf[PROCS_SLICE];
   size_t have = 0;
   int fd, killed = 0;
   if (join(procs, sizeof procs, path, "cgroup.procs", 0) < 0) return -1;
@@ -173,7 +182,7 @@ static int kill_listed(char const *path)
     while ((nl = strchr(line, '\n'))) {
       pid_t pid;
       *nl = 0;
-      if (pid0_scan(line, &pid) && pid > 1 && kill(pid, SIGKILL) == 0) killed++;
+      if (pid0_scan(line, &pid) && pid > 1 && kill(pid, signal) == 0) killed++;
       line = nl + 1;
     }
     have = (size_t)(buf + have - line);
@@ -188,11 +197,17 @@ int svcgroup_kill(char const *path)
   if (write_file(path, "cgroup.kill", "1") == 0) return 0;
   if (errno != ENOENT) return -1;
   for (int round = 0; round < KILL_ROUNDS; round++) {
-    int killed = kill_listed(path);
+    int killed = signal_listed(path, SIGKILL);
     if (killed < 0) return -1;
     if (!killed) break;
   }
   return 0;
+}
+
+int svcgroup_signal(char const *path, int signal)
+{
+  if (signal == SIGKILL) return svcgroup_kill(path);
+  return signal_listed(path, signal) < 0 ? -1 : 0;
 }
 
 void svcgroup_remove(char const *path)

@@ -14,6 +14,8 @@
 /* A cgroup's path, at most: BASE (a short path by design), a service's
    name (NAME_MAX), /run. A longer one means no cgroup for that service. */
 #define SVCGROUP_PATH_MAX 512
+/* ... and a file in it. */
+#define SVCGROUP_FILE_PATH_MAX (SVCGROUP_PATH_MAX + 32)
 /* The vigil subtree of a machine's (or a container's) PID 1. */
 #define SVCGROUP_BASE_DEFAULT "/sys/fs/cgroup/vigil"
 
@@ -46,6 +48,10 @@ int svcgroup_populated(char const *path);
 /* SIGKILL every process of the cgroup at PATH: cgroup.kill, or on a
    kernel before 5.14 each pid of cgroup.procs. Returns 0, or -1. */
 int svcgroup_kill(char const *path);
+
+/* SIGNAL to every process of the cgroup at PATH (SIGKILL: as
+   svcgroup_kill), each pid cgroup.procs lists. Returns 0, or -1. */
+int svcgroup_signal(char const *path, int signal);
 
 /* Remove the cgroup at PATH and its parent (BASE/NAME) when empty: what
    is still in use stays, quietly. */

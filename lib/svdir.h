@@ -20,6 +20,7 @@
 /* Stops (d, t, k, timeout-kill) reach the run's whole process group. No
    supervision suite names such a file: vigil's own name. */
 #define SVDIR_KILL_GROUP "kill-process-group"
+#define SVDIR_KILL_CGROUP "kill-cgroup"
 
 enum svdir_read_result {
   SVDIR_ABSENT = 0,    /* no such file: use the default */

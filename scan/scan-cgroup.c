@@ -1,5 +1,7 @@
 /* The vigil cgroup subtree: see scan-cgroup.h. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +21,25 @@ static void not_used(char const *base, char const *why, int error)
   } else strerr_warnw4x("not using ", base, " as the services' cgroups (running them without): ", why);
 }
 
+/* Is this process at the root of its cgroup namespace ("0::/")? A
+   machine's PID 1 is, and a container's with a namespace of its own; a
+   container sharing the host's namespace is not: there, /sys/fs/cgroup/vigil
+   would be the host's, shared with every such container. */
+static bool at_cgroup_root(void)
+{
+  char text[1024];
+  ssize_t len;
+  int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  len = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (len <= 0) return false;
+  text[len] = 0;
+  for (char *line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0)
+    if (!strncmp(line, "0::/", 4) && (line[4] == '\n' || !line[4])) return true;
+  return false;
+}
+
 void scan_cgroup_setup(enum scan_role role)
 {
   char parent[SVCGROUP_PATH_MAX];
@@ -28,7 +49,7 @@ void scan_cgroup_setup(enum scan_role role)
     unsetenv(SVCGROUP_VAR);
     return;
   }
-  if (!asked && role == ROLE_DAEMON) return;
+  if (!asked && (role == ROLE_DAEMON || !at_cgroup_root())) return;
   base = asked ? asked : SVCGROUP_BASE_DEFAULT;
   len = strlen(base);
   /* Room for NAME (NAME_MAX) and /run below it. */

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
@@ -428,9 +429,21 @@ static size_t lines_of(char const *s)
   return count;
 }
 
-/* Every mount under root, last mounted first: unmounted, or remounted
-   read-only when busy; then root itself read-only. */
-static void unmount_all(char const *root)
+/* The mount point the unmounting child works on, shared with PID 1: where
+   it hangs, when it does. */
+static char *unmounting;
+
+/* Is PATH SKIP, or under it? */
+static int at_or_under(char const *path, char const *skip)
+{
+  size_t len = strlen(skip);
+  return !strncmp(path, skip, len) && (!path[len] || path[len] == '/' || (len == 1 && skip[0] == '/'));
+}
+
+/* Every mount under root, last mounted first, but SKIP and what is under
+   it (0: none): unmounted, or remounted read-only when busy; then root
+   itself read-only. */
+static void unmount_all(char const *root, char const *skip)
 {
   stralloc info = STRALLOC_ZERO;
   size_t rootlen = strlen(root);
@@ -461,6 +474,13 @@ static void unmount_all(char const *root)
   while (count--) {
     int busy;
     int named = readonly + failed < REPORT_MAX;
+    if (skip && at_or_under(points[count], skip)) continue;
+    if (unmounting) {
+      size_t len = strlen(points[count]);
+      if (len >= PATH_MAX) len = PATH_MAX - 1;
+      memcpy(unmounting, points[count], len);
+      unmounting[len] = 0;
+    }
     if (!umount2(points[count], 0)) {
       gone++;
       continue;
@@ -481,28 +501,52 @@ static void unmount_all(char const *root)
   n2[uint_fmt(n2, readonly)] = 0;
   n3[uint_fmt(n3, failed)] = 0;
   step_line("unmount: ", n1, " unmounted, ", n2, " busy and remounted read-only, ", n3, " failed");
+  if (unmounting) memcpy(unmounting, root, strlen(root) + 1);
   if (!mount(0, root, 0, MS_REMOUNT | MS_RDONLY, 0)) step_line("remounted ", root, " read-only");
   else step_line("unable to remount ", root, " read-only: ", strerror(errno));
 }
 
 /* The unmounts in a child, waited for at most FINAL_UNMOUNT_MS: a path
    through a filesystem that does not answer (a FUSE server stopped, an
-   NFS server gone) holds umount2(2) on its walk forever. What the child
-   did is done; the reboot goes on regardless. */
-static void bounded_unmount(char const *root)
+   NFS server gone) holds umount2(2) on its walk forever. Returns 1 when
+   it ended; else the child is killed (the wait is killable) and *STUCK
+   names the mount it hung on. */
+static int unmount_in_child(char const *root, char const *skip, char *stuck)
 {
   pid_t pid = fork();
   if (pid < 0) {
     step_line("unable to fork to unmount: ", strerror(errno), ": unmounting in PID 1");
-    unmount_all(root);
-    return;
+    unmount_all(root, skip);
+    return 1;
   }
   if (!pid) {
-    unmount_all(root);
+    unmount_all(root, skip);
     _exit(0);
   }
-  if (!wait_gone(pid, FINAL_UNMOUNT_MS))
+  if (wait_gone(pid, FINAL_UNMOUNT_MS)) return 1;
+  kill(pid, SIGKILL);
+  if (unmounting) memcpy(stuck, unmounting, PATH_MAX);
+  else stuck[0] = 0;
+  return 0;
+}
+
+/* What hangs is passed over once: the second round unmounts the rest and
+   remounts it, and the root, read-only, so that only the mounts on the
+   path of the one not answering are left as they were. */
+static void bounded_unmount(char const *root)
+{
+  char stuck[PATH_MAX];
+  unmounting = mmap(0, PATH_MAX, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (unmounting == MAP_FAILED) unmounting = 0;
+  if (unmounting) unmounting[0] = 0;
+  if (unmount_in_child(root, 0, stuck)) return;
+  if (!stuck[0] || !strcmp(stuck, root)) {
     step_line("unmounting did not end in time: going on (a filesystem is not answering?)");
+    return;
+  }
+  step_line("unmounting did not end in time, stuck on ", stuck, ": going on without it (a filesystem is not answering?)");
+  if (!unmount_in_child(root, stuck, stuck))
+    step_line("unmounting without it did not end in time either: going on");
 }
 
 /* bad: why the mode is not what was asked (0 when it is). */

@@ -60,9 +60,9 @@ bool supervise_cgroup_populated(void)
   return g.on && svcgroup_populated(g.path) > 0;
 }
 
-void supervise_cgroup_kill(void)
+void supervise_cgroup_signal(int signal)
 {
-  if (g.on && svcgroup_kill(g.path) < 0) strerr_warnwusys("kill the cgroup ", g.path);
+  if (g.on && svcgroup_signal(g.path, signal) < 0) strerr_warnwusys("signal the cgroup ", g.path);
 }
 
 void supervise_cgroup_remove(void)

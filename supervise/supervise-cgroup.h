@@ -19,8 +19,8 @@ bool supervise_cgroup_on(void);
    when it cannot be read.) */
 bool supervise_cgroup_populated(void);
 
-/* SIGKILL to everything in it. */
-void supervise_cgroup_kill(void);
+/* SIGNAL to everything in it (SIGKILL: cgroup.kill). */
+void supervise_cgroup_signal(int signal);
 
 /* The supervisor exits: the cgroup goes when empty, supervise/cgroup
    goes. Not at a hand-over: the successor keeps both. */

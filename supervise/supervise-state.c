@@ -50,6 +50,10 @@ static bool group_stops(struct supervise_state const *state)
    timeout's KILL): to the run's whole group when the dir says so. */
 static void signal_stop(struct supervise_state *state, int signal, struct supervise_actions *out)
 {
+  if (state->cgroup_stopping) {
+    emit(out, ACTION_SIGNAL_CGROUP, signal);
+    return;
+  }
   if (!group_stops(state)) {
     emit(out, ACTION_SIGNAL_RUN, signal);
     return;
@@ -194,7 +198,8 @@ static void on_command(struct supervise_state *state, struct svcontrol_command c
       return;
     case SVCONTROL_SIGNAL:
       /* What is left of the group can still be killed by hand. */
-      if (phase == PHASE_GROUP_STOPPING && command->signal == SIGKILL) emit(out, ACTION_SIGNAL_GROUP, SIGKILL);
+      if (phase == PHASE_GROUP_STOPPING && command->signal == SIGKILL)
+        emit(out, state->cgroup_stopping ? ACTION_SIGNAL_CGROUP : ACTION_SIGNAL_GROUP, SIGKILL);
       if (!running) return;
       if (command->signal == SIGTERM) state->term_sent = true;
       if (command->signal == SIGTERM || command->signal == SIGKILL) signal_stop(state, command->signal, out);
@@ -209,6 +214,7 @@ static void group_stopped(struct supervise_state *state, struct supervise_action
   state->phase = PHASE_FINISH_STARTING;
   state->kill_armed = false;
   state->group_killed = false;
+  state->cgroup_stopping = false;
   emit(out, ACTION_SPAWN_FINISH, 0);
 }
 
@@ -223,7 +229,7 @@ static void on_group_timer(struct supervise_state *state, struct supervise_clock
       return;
     }
     state->group_killed = true;
-    emit(out, ACTION_SIGNAL_GROUP, SIGKILL);
+    emit(out, state->cgroup_stopping ? ACTION_SIGNAL_CGROUP : ACTION_SIGNAL_GROUP, SIGKILL);
     deadline_after_ms(&state->kill_at, &now->monotonic, GROUP_KILL_GRACE_MS);
   }
   if (!tain_less(&now->monotonic, &state->group_poll_at)) {
@@ -419,26 +425,40 @@ static void note_death(struct supervise_state *state, struct supervise_event con
 
 /* The service has a cgroup, and a stop (not a death of its own: runit
    leaves what a crashed run started) ended ./run with processes still in
-   it: they are part of what was stopped. SIGKILL to the cgroup at once
-   (the down-signal went to the run, as it always does), then a bounded
-   wait for it to empty, before ./finish and any restart. */
-static void kill_cgroup(struct supervise_state *state, struct supervise_clock const *now,
+   it (after its group, with kill-process-group): they are part of what
+   was stopped, and get what the group would: the down-signal and CONT,
+   SIGKILL at timeout-kill (or GROUP_KILL_DEFAULT_MS), then a bounded wait
+   for the cgroup to empty, before ./finish and any restart. */
+static void stop_cgroup(struct supervise_state *state, struct supervise_clock const *now,
                         struct supervise_actions *out)
 {
+  int signal = state->config.down_signal;
   state->phase = PHASE_GROUP_STOPPING;
-  state->group_killed = true;
-  state->kill_armed = true;
-  emit(out, ACTION_KILL_CGROUP, 0);
-  deadline_after_ms(&state->kill_at, &now->monotonic, GROUP_KILL_GRACE_MS);
+  state->cgroup_stopping = true;
+  state->group_killed = false;
+  signal_stop(state, signal, out);
+  if (signal != SIGCONT && signal != SIGKILL) signal_stop(state, SIGCONT, out);
+  if (!state->kill_armed) {
+    state->kill_armed = true;
+    deadline_after_ms(&state->kill_at, &now->monotonic,
+                      state->config.timeout_kill_ms ? state->config.timeout_kill_ms : GROUP_KILL_DEFAULT_MS);
+  }
   deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
+}
+
+/* Is what the cgroup holds to be stopped? A stop ended the run, not a death. */
+static bool cgroup_stops(struct supervise_state const *state, struct supervise_event const *event)
+{
+  return event->cgroup_left && state->config.cgroup && !state->oneshot && !state->run_died;
 }
 
 static void on_run_exited(struct supervise_state *state, struct supervise_event const *event,
                           struct supervise_clock const *now, struct supervise_actions *out)
 {
   bool group_left = event->group_left && group_stops(state);
-  bool cgroup_left = event->cgroup_left && state->config.cgroup && state->term_sent && !state->oneshot;
+  bool cgroup_left;
   if (!state->oneshot) note_death(state, event, now);
+  cgroup_left = cgroup_stops(state, event);
   stop_check(state, out);
   state->phase = PHASE_FINISH_STARTING;
   state->pid = 0;
@@ -446,7 +466,7 @@ static void on_run_exited(struct supervise_state *state, struct supervise_event 
   state->paused = false;
   state->term_sent = false;
   /* A kill deadline set by the stop still bounds the wait for the group. */
-  if (!group_left) state->kill_armed = false;
+  if (!group_left && !cgroup_left) state->kill_armed = false;
   state->status.changed = now->wall;
   state->status.has_exited = !event->exit_unknown;
   state->status.last_wait_status = event->exit_unknown ? 0 : event->wait_status;
@@ -457,7 +477,7 @@ static void on_run_exited(struct supervise_state *state, struct supervise_event 
     return;
   }
   if (cgroup_left) {
-    kill_cgroup(state, now, out);
+    stop_cgroup(state, now, out);
     return;
   }
   emit(out, ACTION_SPAWN_FINISH, 0);
@@ -733,7 +753,13 @@ bool supervise_step(struct supervise_state *state, struct supervise_event const 
       start_run(state, now, out);
       break;
     case EVENT_GROUP_EMPTY:
-      if (phase == PHASE_GROUP_STOPPING) group_stopped(state, out);
+      if (phase != PHASE_GROUP_STOPPING) break;
+      /* The group is gone; what left it is still in the cgroup. */
+      if (!state->cgroup_stopping && cgroup_stops(state, event)) {
+        stop_cgroup(state, now, out);
+        break;
+      }
+      group_stopped(state, out);
       break;
     case EVENT_CHECK_SPAWNED:
       if (event->pid <= 0) {

@@ -51,8 +51,8 @@ enum supervise_phase {
   PHASE_HELD,            /* want up, ./run held until every need is ready (needs/) */
   PHASE_ONESHOT_UP,      /* a oneshot's ./up exited 0: up and ready, no process */
   PHASE_GROUP_STOPPING   /* kill-process-group: ./run is gone, what is left of its
-                            process group is being stopped; or, with a cgroup,
-                            what a stop left in it is killed; ./finish follows */
+                            process group is being stopped; then, with a cgroup,
+                            what a stop left in it; ./finish follows */
 };
 
 enum supervise_want {
@@ -94,7 +94,7 @@ struct supervise_event {
   enum supervise_want initial_want;
   bool exit_unknown;     /* an adopted run is no child of ours: no wait status */
   bool group_left;       /* EVENT_RUN_EXITED: processes of the run's group remain */
-  bool cgroup_left;      /* EVENT_RUN_EXITED: processes remain in the service's cgroup */
+  bool cgroup_left;      /* EVENT_RUN_EXITED, EVENT_GROUP_EMPTY: processes remain in the service's cgroup */
   bool paused;           /* EVENT_ADOPT: the run was left stopped by svc -p */
   bool oneshot;          /* EVENT_SPAWNED: what started is a oneshot's ./up;
                             EVENT_ADOPT: a oneshot's, left up (pid 0) or
@@ -116,8 +116,8 @@ enum supervise_action_type {
   ACTION_SIGNAL_RUN,     /* signal */
   ACTION_SIGNAL_FINISH,  /* signal */
   ACTION_SIGNAL_GROUP,   /* signal, to the run's process group (and the run) */
-  ACTION_CHECK_GROUP,    /* is the group empty (and the cgroup)? EVENT_GROUP_EMPTY if so */
-  ACTION_KILL_CGROUP,    /* SIGKILL to all of the service's cgroup */
+  ACTION_CHECK_GROUP,    /* is the group empty (the cgroup, when cgroup_stopping)? EVENT_GROUP_EMPTY if so */
+  ACTION_SIGNAL_CGROUP,  /* signal, to every process of the service's cgroup (SIGKILL: cgroup.kill) */
   ACTION_SPAWN_CHECK,    /* the health check: EVENT_CHECK_SPAWNED follows */
   ACTION_SIGNAL_CHECK,   /* signal, to the ./check alive */
   ACTION_EXIT
@@ -151,7 +151,8 @@ struct supervise_config {
   unsigned int timeout_kill_ms;     /* 0: never SIGKILL on down */
   unsigned int timeout_finish_ms;   /* 0: finish may run forever */
   bool kill_group;                  /* kill-process-group: stops reach the whole group */
-  bool cgroup;                      /* the service has a cgroup of its own: a stop kills what is left in it */
+  bool cgroup;                      /* the service has a cgroup of its own and kill-cgroup is not 0:
+                                       what a stop leaves in it is stopped too */
   enum supervise_restart restart;   /* restart: when a death is followed by a start */
   unsigned int give_up_deaths;      /* give-up N: down after N deaths... 0: never */
   unsigned int give_up_window_ms;   /* ... within this long of the first of them */
@@ -181,6 +182,7 @@ struct supervise_state {
   pid_t group;               /* the run's process group (its pid: spawned with setsid), 0: none */
   bool group_signalled;      /* a stop reached the group since the run started */
   bool group_killed;         /* GROUP_STOPPING: SIGKILL sent, kill_at is when to give up */
+  bool cgroup_stopping;      /* GROUP_STOPPING: what is stopped is the cgroup, not the group */
   tain group_poll_at;        /* GROUP_STOPPING: next look at the group */
   bool run_died;             /* ./run ended since the last after_stop: the policy decides */
   bool run_failed;           /* ... and it was a failure */

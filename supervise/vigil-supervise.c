@@ -133,6 +133,24 @@ static bool group_flag(void)
   return on;
 }
 
+/* kill-cgroup: absent, empty or 1, what a stop leaves in the cgroup is
+   stopped too; 0, it is left (systemd's KillMode=process: an sshd whose
+   sessions outlive its restart). */
+static bool cgroup_kill_flag(void)
+{
+  int on = 1;
+  switch (svdir_read_flag(AT_FDCWD, SVDIR_KILL_CGROUP, &on)) {
+    case SVDIR_ABSENT:
+      return true;
+    case SVDIR_INVALID:
+      strerr_warnwusys("read ", SVDIR_KILL_CGROUP, " (must be empty, 0 or 1: stopping the cgroup)");
+      return true;
+    case SVDIR_READ:
+      break;
+  }
+  return on;
+}
+
 /* restart and give-up: bad contents are warned, and the service runs as
    without the file. */
 static void read_policy(struct supervise_config *config)
@@ -194,7 +212,7 @@ static void read_config(struct supervise_config *config)
   if (svdir_read_uint(AT_FDCWD, SVDIR_TIMEOUT_FINISH, &config->timeout_finish_ms) == SVDIR_INVALID)
     strerr_warnwusys("read ", SVDIR_TIMEOUT_FINISH, " (using 5000)");
   config->kill_group = group_flag();
-  config->cgroup = supervise_cgroup_on();
+  config->cgroup = supervise_cgroup_on() && cgroup_kill_flag();
   read_policy(config);
   read_check(config);
 }
@@ -419,11 +437,9 @@ static void carry_out(struct supervise_action const *action, struct event_queue 
       return;
     case ACTION_SIGNAL_GROUP:
       signal_group(action->signal);
-      /* What left the group (a daemon's own session) is still in the cgroup. */
-      if (action->signal == SIGKILL) supervise_cgroup_kill();
       return;
-    case ACTION_KILL_CGROUP:
-      supervise_cgroup_kill();
+    case ACTION_SIGNAL_CGROUP:
+      supervise_cgroup_signal(action->signal);
       return;
     case ACTION_SPAWN_CHECK:
       spawn_check(queue);
@@ -434,7 +450,8 @@ static void carry_out(struct supervise_action const *action, struct event_queue 
         signal_child(g.state.check_pid, -1, action->signal);
       return;
     case ACTION_CHECK_GROUP:
-      if (!(g.state.config.kill_group && group_alive()) && !supervise_cgroup_populated()) queue_push(queue, &(struct supervise_event){ .type = EVENT_GROUP_EMPTY });
+      if (g.state.cgroup_stopping ? !supervise_cgroup_populated() : !group_alive())
+        queue_push(queue, &(struct supervise_event){ .type = EVENT_GROUP_EMPTY, .cgroup_left = supervise_cgroup_populated() });
       return;
     case ACTION_EXIT:
       write_status();

@@ -42,6 +42,14 @@ else
   mkdir sv
   mkservice sv/left "sleep 1000 & echo \$! > $T/left.child; env > $T/left.env; exec sleep 2000"
   mkservice sv/crash "sleep 1000 & echo \$! > $T/crash.child; exec sleep 2000"
+  # A child that says it got the down-signal, and one that ignores it.
+  mkservice sv/polite "sh -c 'trap \"echo term > $T/polite.term; exit 0\" TERM; echo \$\$ > $T/polite.child; while :; do sleep 1; done' & exec sleep 2000"
+  mkservice sv/deaf "sh -c 'trap \"\" TERM; echo \$\$ > $T/deaf.child; exec sleep 1000' & exec sleep 2000"
+  echo 1000 > sv/deaf/timeout-kill
+  mkservice sv/keep "sleep 1000 & echo \$! > $T/keep.child; exec sleep 2000"
+  echo 0 > sv/keep/kill-cgroup
+  mkservice sv/badflag "exec sleep 2000"
+  echo maybe > sv/badflag/kill-cgroup
   mkservice sv/logged "echo hello; exec sleep 2000"
   mkservice sv/logged/log "exec cat > $T/logged.out"
   mkservice sv/tty@ 'echo "$1" > '"$T"'/tty.arg; exec sleep 2000'
@@ -53,6 +61,9 @@ else
   wait_until 30 is_up sv/left && wait_until 30 is_up sv/crash && wait_until 30 is_up sv/logged && wait_until 30 is_up sv/tty@x \
     && wait_until 30 test -s left.child && wait_until 30 test -s crash.child
   ok "four services up under the scanner" [ $? = 0 ]
+  wait_until 30 is_up sv/polite && wait_until 30 is_up sv/deaf && wait_until 30 is_up sv/keep \
+    && wait_until 30 test -s polite.child && wait_until 30 test -s deaf.child && wait_until 30 test -s keep.child
+  ok "and polite, deaf, keep" [ $? = 0 ]
   run=$(svpid sv/left); child=$(cat left.child); track "$child"
   is "$(cat sv/left/supervise/cgroup 2>/dev/null)" "$base/left/run" "supervise/cgroup names BASE/NAME/run"
   ok "the run is in its cgroup" in_cgroup "$base/left/run" "$run"
@@ -83,6 +94,24 @@ else
   ok "svc -t: restarted" [ $? = 0 ]
   ok "svc -t: the old run's child is gone" dead "$child"
 
+  # What is left gets the down-signal first, then SIGKILL at timeout-kill.
+  child=$(cat polite.child); track "$child"
+  svc -d sv/polite; wait_until 30 is_down sv/polite
+  ok "svc -d polite: down, once what it left is gone" dead "$child"
+  ok "... which got the down-signal (TERM) first, and said so" test -s polite.term
+  child=$(cat deaf.child); track "$child"
+  t0=$(now_ms); svc -d sv/deaf; wait_until 30 is_down sv/deaf; t1=$(now_ms)
+  ok "svc -d deaf: a child that ignores TERM is gone once the service is down" dead "$child"
+  ok "... SIGKILLed at timeout-kill (1000 ms): down in $((t1 - t0)) ms, at least 900" [ $((t1 - t0)) -ge 900 ]
+  # kill-cgroup 0 (systemd's KillMode=process): left, as an sshd's sessions.
+  child=$(cat keep.child); track "$child"
+  svc -d sv/keep; wait_until 30 is_down sv/keep
+  ok "kill-cgroup 0: svc -d leaves what the run started" alive "$child"
+  ok "... still in the service's cgroup" in_cgroup "$base/keep/run" "$child"
+  kill -KILL "$child"
+  wait_until 30 grep -q 'unable to read kill-cgroup (must be empty, 0 or 1: stopping the cgroup)' scan-stderr
+  ok "a bad kill-cgroup: warned" [ $? = 0 ]
+
   # A death of the run's own: what it started is left.
   run=$(svpid sv/crash); child=$(cat crash.child); track "$child"
   kill -KILL "$run"
@@ -101,7 +130,7 @@ else
   wait_until 10 sh -c "[ -z \"\$(find '$base' -mindepth 1 -type d)\" ]"
   ok "the scanner stopped: no service cgroup is left under BASE" [ $? = 0 ]
   ok "and no supervise/cgroup file" sh -c "! ls $T/sv/*/supervise/cgroup 2>/dev/null | grep -q ."
-  is "$(grep -ci cgroup scan-stderr)" 0 "no warning about cgroups"
+  is "$(grep -i cgroup scan-stderr | grep -vc 'read kill-cgroup')" 0 "no warning about cgroups but the bad kill-cgroup's"
 fi
 
 # --- a subtree that cannot be had: said once, the services as without ---

@@ -30,12 +30,14 @@ static void step(struct supervise_state *state, struct supervise_event const *ev
     switch (out.list[i].type) {
       case ACTION_SPAWN_RUN: next.type = EVENT_SPAWNED; next.pid = FAKE_PID; break;
       case ACTION_SPAWN_FINISH: next.type = EVENT_NO_FINISH; break;
-      case ACTION_CHECK_GROUP: next.type = EVENT_GROUP_EMPTY; break;
+      /* The cgroup still populated or not, by the depth's parity. */
+      case ACTION_CHECK_GROUP: next.type = EVENT_GROUP_EMPTY; next.cgroup_left = depth & 1; break;
       case ACTION_SPAWN_CHECK: next.type = EVENT_CHECK_SPAWNED; next.pid = depth & 1 ? 0 : FAKE_PID + 2; break;
       case ACTION_SIGNAL_CHECK:
       case ACTION_SIGNAL_RUN:
       case ACTION_SIGNAL_FINISH:
       case ACTION_SIGNAL_GROUP:
+      case ACTION_SIGNAL_CGROUP:
       case ACTION_EXIT: continue;
     }
     if (depth < 8) step(state, &next, depth + 1);
@@ -53,7 +55,9 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
                                      .give_up_window_ms = data && size ? data[0] * 100u + 1 : 1,
                                      /* a health check, from the start or from readiness */
                                      .check = size > 1 && data[1] & 64, .check_after_ready = size > 1 && data[1] & 128,
-                                     .check_interval_ms = 500, .check_failures_max = data && size ? data[0] % 4 + 1 : 1 };
+                                     .check_interval_ms = 500, .check_failures_max = data && size ? data[0] % 4 + 1 : 1,
+                                     /* a cgroup of its own */
+                                     .cgroup = data && size && data[0] & 1 };
   struct supervise_event boot = { .type = EVENT_BOOT, .initial_want = size > 1 && data[1] & 1 ? WANT_DOWN : WANT_UP };
   tain_addsec(&clock_now.monotonic, &tain_zero, 1000);
   clock_now.wall.sec = 1700000000;
@@ -77,6 +81,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
         event.wait_status = arg & 1 ? (arg >> 1) & 0x7f : (arg << 8) & 0xff00;
         event.exit_unknown = arg == 255;
         event.group_left = arg & 2;
+        event.cgroup_left = arg & 4;
         break;
       case 3:
         if (state.phase != PHASE_FINISHING) continue;

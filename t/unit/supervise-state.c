@@ -204,7 +204,7 @@ static int check_actions(struct harness const *h, unsigned int count, struct sup
   for (unsigned int i = 0; same && i < count; i++) {
     same = h->actions.list[i].type == expected[i].type;
     if (same && (expected[i].type == ACTION_SIGNAL_RUN || expected[i].type == ACTION_SIGNAL_FINISH ||
-                 expected[i].type == ACTION_SIGNAL_GROUP))
+                 expected[i].type == ACTION_SIGNAL_GROUP || expected[i].type == ACTION_SIGNAL_CGROUP))
       same = h->actions.list[i].signal == expected[i].signal;
   }
   ok(same, "%s", what);
@@ -1852,16 +1852,20 @@ static void run_exited_cgroup_left(struct harness *h, int wait_status)
   step(h, &event);
 }
 
-/* A service with a cgroup: a stop kills what the run left in it, and
-   waits (bounded) for it to empty before ./finish; a death of the run's
-   own leaves them (as runit), and a service without a cgroup ignores
-   what the event says of one. */
+/* A service with a cgroup: what a stop leaves in it (after the group,
+   with kill-process-group) gets the down-signal and CONT, SIGKILL at the
+   kill deadline, and a bounded wait, before ./finish; a death of the
+   run's own leaves it (as runit), and a service without a cgroup (or with
+   kill-cgroup 0) ignores what the event says of one. */
 static void test_cgroup(void)
 {
   struct harness h;
   struct supervise_config config = default_config();
   struct supervise_event group_empty = { .type = EVENT_GROUP_EMPTY };
+  struct supervise_event group_empty_cgroup_left = { .type = EVENT_GROUP_EMPTY, .cgroup_left = true };
   struct supervise_action run_down[2] = { { ACTION_SIGNAL_RUN, SIGTERM }, { ACTION_SIGNAL_RUN, SIGCONT } };
+  struct supervise_action cgroup_down[2] = { { ACTION_SIGNAL_CGROUP, SIGTERM }, { ACTION_SIGNAL_CGROUP, SIGCONT } };
+  struct supervise_action group_down[2] = { { ACTION_SIGNAL_GROUP, SIGTERM }, { ACTION_SIGNAL_GROUP, SIGCONT } };
   long long exited_at;
 
   config.cgroup = true;
@@ -1871,33 +1875,43 @@ static void test_cgroup(void)
   actions_are(&h, 2, run_down, "cgroup 'd': the down-signal and CONT to the run, as without");
   exited_at = now_ms(&h);
   run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
-  one_action(&h, ACTION_KILL_CGROUP, 0, "cgroup, run stopped, processes left: the cgroup is killed");
-  is_int(h.state.phase, PHASE_GROUP_STOPPING, "... and waited for");
+  actions_are(&h, 2, cgroup_down, "cgroup, run stopped, processes left: the down-signal and CONT to the cgroup");
+  is_int(h.state.phase, PHASE_GROUP_STOPPING, "... and it is waited for");
+  ok(h.state.cgroup_stopping, "... the cgroup, not the group");
   is_int(h.state.status.state, SVSTATUS_FINISH, "waiting for the cgroup: status finish, not down yet");
   is_int(deadline_ms(&h), exited_at + GROUP_POLL_MS, "waiting for the cgroup: next look in GROUP_POLL_MS");
   advance_ms(&h, GROUP_POLL_MS);
   send_event(&h, EVENT_TIMER);
   one_action(&h, ACTION_CHECK_GROUP, 0, "poll: look at the cgroup");
+  command(&h, 'k');
+  one_action(&h, ACTION_SIGNAL_CGROUP, SIGKILL, "'k' while the cgroup stops: SIGKILL to the cgroup");
   step(&h, &group_empty);
   one_action(&h, ACTION_SPAWN_FINISH, 0, "cgroup empty: ./finish");
+  ok(!h.state.cgroup_stopping, "... the cgroup's wait is over");
   send_event(&h, EVENT_NO_FINISH);
   is_int(h.state.phase, PHASE_DOWN, "down");
   is_int(deadline_ms(&h), -1, "down: no deadline");
 
-  /* A cgroup that never empties (D state): the wait ends after the grace. */
+  /* A cgroup that ignores the down-signal, then outlives SIGKILL (D state). */
   setup_running_with(&h, &config);
   advance_ms(&h, LONG_RUN_MS);
   command(&h, 't');
   run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
-  one_action(&h, ACTION_KILL_CGROUP, 0, "cgroup 't': what is left is killed before the restart");
+  actions_are(&h, 2, cgroup_down, "cgroup 't': what is left gets the down-signal before the restart");
   exited_at = now_ms(&h);
-  while (h.state.phase == PHASE_GROUP_STOPPING && now_ms(&h) <= exited_at + GROUP_KILL_GRACE_MS + GROUP_POLL_MS) {
+  while (now_ms(&h) < exited_at + GROUP_KILL_DEFAULT_MS) {
+    advance_ms(&h, GROUP_POLL_MS);
+    send_event(&h, EVENT_TIMER);
+    if (h.actions.count && h.actions.list[0].type == ACTION_SIGNAL_CGROUP) break;
+  }
+  ok(h.actions.count >= 1 && h.actions.list[0].type == ACTION_SIGNAL_CGROUP && h.actions.list[0].signal == SIGKILL,
+     "no timeout-kill: SIGKILL to the cgroup GROUP_KILL_DEFAULT_MS after the run's exit");
+  is_int(now_ms(&h), exited_at + GROUP_KILL_DEFAULT_MS, "... at that deadline");
+  while (h.state.phase == PHASE_GROUP_STOPPING && now_ms(&h) <= exited_at + GROUP_KILL_DEFAULT_MS + GROUP_KILL_GRACE_MS + GROUP_POLL_MS) {
     advance_ms(&h, GROUP_POLL_MS);
     send_event(&h, EVENT_TIMER);
   }
   is_int(h.state.phase, PHASE_FINISH_STARTING, "a cgroup that will not empty: ./finish after the grace");
-  ok(now_ms(&h) >= exited_at + GROUP_KILL_GRACE_MS && now_ms(&h) <= exited_at + GROUP_KILL_GRACE_MS + GROUP_POLL_MS,
-     "... GROUP_KILL_GRACE_MS after the kill");
   send_event(&h, EVENT_NO_FINISH);
   one_action(&h, ACTION_SPAWN_RUN, 0, "'t': the run starts again");
 
@@ -1905,9 +1919,39 @@ static void test_cgroup(void)
   setup_running_with(&h, &config);
   advance_ms(&h, LONG_RUN_MS);
   run_exited_cgroup_left(&h, EXITED(1));
-  one_action(&h, ACTION_SPAWN_FINISH, 0, "cgroup, run died of itself, processes left: no kill, ./finish");
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "cgroup, run died of itself, processes left: nothing signalled, ./finish");
 
-  /* No cgroup: the event's word is ignored. */
+  /* kill-process-group too: the group first, then what left it. */
+  config.kill_group = true;
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  command(&h, 'd');
+  actions_are(&h, 2, group_down, "group and cgroup 'd': the down-signal to the group");
+  {
+    struct supervise_event both = { .type = EVENT_RUN_EXITED, .wait_status = KILLED_BY(SIGTERM), .group_left = true, .cgroup_left = true };
+    step(&h, &both);
+  }
+  no_actions(&h, "run gone, group left: the group is waited for first, already signalled");
+  ok(!h.state.cgroup_stopping, "... the group, not the cgroup");
+  step(&h, &group_empty_cgroup_left);
+  actions_are(&h, 2, cgroup_down, "the group empty, the cgroup not: the down-signal to the cgroup at once");
+  ok(h.state.cgroup_stopping, "... whose wait follows");
+  step(&h, &group_empty);
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "the cgroup empty: ./finish");
+
+  /* ... and a crash: the group is stopped (kill-process-group's rule), the cgroup is not. */
+  setup_running_with(&h, &config);
+  advance_ms(&h, LONG_RUN_MS);
+  {
+    struct supervise_event crash = { .type = EVENT_RUN_EXITED, .wait_status = EXITED(1), .group_left = true, .cgroup_left = true };
+    step(&h, &crash);
+  }
+  actions_are(&h, 2, group_down, "group and cgroup, a crash: the group gets the down-signal");
+  step(&h, &group_empty_cgroup_left);
+  one_action(&h, ACTION_SPAWN_FINISH, 0, "a crash: the group empty, the cgroup is left alone, ./finish");
+  config.kill_group = false;
+
+  /* No cgroup (or kill-cgroup 0): the event's word is ignored. */
   config.cgroup = false;
   setup_running_with(&h, &config);
   advance_ms(&h, LONG_RUN_MS);
@@ -1915,7 +1959,7 @@ static void test_cgroup(void)
   run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
   one_action(&h, ACTION_SPAWN_FINISH, 0, "no cgroup: a stop goes straight to ./finish");
 
-  /* A oneshot is not killed through its cgroup. */
+  /* A oneshot is not stopped through its cgroup. */
   config.cgroup = true;
   setup_with(&h, &config);
   boot(&h, WANT_UP);
@@ -1925,7 +1969,7 @@ static void test_cgroup(void)
   }
   command(&h, 'd');
   run_exited_cgroup_left(&h, KILLED_BY(SIGTERM));
-  ok(h.actions.count == 0 || h.actions.list[0].type != ACTION_KILL_CGROUP, "a oneshot: no cgroup kill");
+  ok(h.actions.count == 0 || h.actions.list[0].type != ACTION_SIGNAL_CGROUP, "a oneshot: its cgroup is not signalled");
 }
 
 int main(void)
