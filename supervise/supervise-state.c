@@ -363,17 +363,16 @@ static bool oneshot_up_exited(struct supervise_state *state, struct supervise_ev
   return true;
 }
 
-/* kill-process-group, and ./run is gone but not all of its group: that
-   rest is part of the service and goes down too (the down-signal, unless
-   a stop reached it already), before ./finish and any restart, so that
-   the next run finds its port free. Bounded by timeout-kill (or
-   GROUP_KILL_DEFAULT_MS), then SIGKILL. */
-static void stop_group(struct supervise_state *state, struct supervise_clock const *now,
-                       struct supervise_actions *out)
+/* GROUP_STOPPING's start, for the group or the cgroup (signal_stop
+   chooses): the down-signal and CONT unless a stop reached it already,
+   SIGKILL at the kill deadline a stop armed (or one armed now), and a
+   look every GROUP_POLL_MS. */
+static void stop_leftovers(struct supervise_state *state, struct supervise_clock const *now,
+                           struct supervise_actions *out, bool signalled)
 {
   state->phase = PHASE_GROUP_STOPPING;
   state->group_killed = false;
-  if (!state->group_signalled) {
+  if (!signalled) {
     int signal = state->config.down_signal;
     signal_stop(state, signal, out);
     if (signal != SIGCONT && signal != SIGKILL) signal_stop(state, SIGCONT, out);
@@ -384,6 +383,17 @@ static void stop_group(struct supervise_state *state, struct supervise_clock con
                       state->config.timeout_kill_ms ? state->config.timeout_kill_ms : GROUP_KILL_DEFAULT_MS);
   }
   deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
+}
+
+/* kill-process-group, and ./run is gone but not all of its group: that
+   rest is part of the service and goes down too (the down-signal, unless
+   a stop reached it already), before ./finish and any restart, so that
+   the next run finds its port free. Bounded by timeout-kill (or
+   GROUP_KILL_DEFAULT_MS), then SIGKILL. */
+static void stop_group(struct supervise_state *state, struct supervise_clock const *now,
+                       struct supervise_actions *out)
+{
+  stop_leftovers(state, now, out, state->group_signalled);
 }
 
 /* A failure: an exit code not 0, or a signal (a stop's signal never gets
@@ -432,18 +442,8 @@ static void note_death(struct supervise_state *state, struct supervise_event con
 static void stop_cgroup(struct supervise_state *state, struct supervise_clock const *now,
                         struct supervise_actions *out)
 {
-  int signal = state->config.down_signal;
-  state->phase = PHASE_GROUP_STOPPING;
   state->cgroup_stopping = true;
-  state->group_killed = false;
-  signal_stop(state, signal, out);
-  if (signal != SIGCONT && signal != SIGKILL) signal_stop(state, SIGCONT, out);
-  if (!state->kill_armed) {
-    state->kill_armed = true;
-    deadline_after_ms(&state->kill_at, &now->monotonic,
-                      state->config.timeout_kill_ms ? state->config.timeout_kill_ms : GROUP_KILL_DEFAULT_MS);
-  }
-  deadline_after_ms(&state->group_poll_at, &now->monotonic, GROUP_POLL_MS);
+  stop_leftovers(state, now, out, false);
 }
 
 /* Is what the cgroup holds to be stopped? A stop ended the run, not a death. */
