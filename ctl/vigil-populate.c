@@ -13,6 +13,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 
+#include "diagout.h"
 #include "exitcode.h"
 #include "svinstall.h"
 #include "svpaths.h"
@@ -125,6 +126,9 @@ int main(int argc, char const *const *argv)
 {
   struct svinstall_error e;
   if (argc != 3) strerr_dieusage(VIGIL_EXIT_USAGE, USAGE);
+  /* Run by vigil-init at boot, on the console: a warning nobody reads
+     must not hold the boot (dropped and counted instead). */
+  diagout_init();
   g.src = argv[1];
   g.dst = argv[2];
   g.dstfd = open(g.dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

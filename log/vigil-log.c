@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "deadline.h"
+#include "diagout.h"
 #include "exitcode.h"
 #include "svtime.h"
 #include "logdir.h"
@@ -338,6 +339,10 @@ int main(int argc, char const *const *argv)
   g.prefix = "";
   dir = parse_options(argc, argv, &size, &keep);
   daemon_sane_fds();
+  /* fd 2 is the console's, through the scanner: a warning written to a
+     console nobody reads must not stop the logger, and the service
+     behind its pipe (dropped and counted instead). */
+  diagout_init();
   g.prefix_len = strlen(g.prefix);
   if (g.prefix_len > PREFIX_MAX) strerr_dief(VIGIL_EXIT_USAGE, "prefix longer than 256 bytes");
   if (!g.line_max || g.line_max > LINE_MAX_LIMIT) strerr_dief(VIGIL_EXIT_USAGE, "-l must be between 1 and 65536");

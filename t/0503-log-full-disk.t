@@ -104,4 +104,30 @@ is "$?" 0 "TERM on a full disk: the writer wrote everything"
 ok "TERM on a full disk: the two logs hold every line once, in order" cmp -s input output2
 diag "first logger: $( (cd disk/log && cat $(archives .) current) | wc -l) lines; second: $( (cd disk/log2 && cat $(archives .) current) | wc -l)"
 
+# Its stderr on a console nobody reads (a pipe held open, full): the
+# full-disk warning must not stop the logger in write(2) forever, and the
+# service behind its pipe; it is dropped, and the logger goes on retrying.
+rm -rf disk/log disk/log2 disk/log3
+dd if=/dev/zero of=disk/filler bs=1024 count=$((2048 - 160)) 2>/dev/null
+mkfifo errpipe fifo3
+exec 8<>errpipe
+dd if=/dev/zero of=errpipe bs=65536 count=1 oflag=nonblock 2>/dev/null
+start_in fifo3 vigil-log -s 100000 -n 100 "$T/disk/log3" 2> errpipe
+logger=$!
+start sh -c 'exec cat input > fifo3'
+writer=$!
+wait_until 30 blocked_writing "$writer"
+ok "stderr full: the disk fills, the writer blocks" [ $? = 0 ]
+base=$(syscw "$logger")
+wait_until 30 has_written "$logger" $((base + 4))
+ok "stderr full: vigil-log keeps retrying, not stuck on its warning ($(( $(syscw "$logger") - base )) more writes)" [ $? = 0 ]
+rm disk/filler
+wait_until 30 dead "$logger"
+ok "stderr full: once space returns it reads to EOF and exits" [ $? = 0 ]
+reap "$logger"
+is "$?" 0 "stderr full: exit 0"
+(cd disk/log3 && cat $(archives .) current) > output3
+ok "stderr full: every line once, in order" cmp -s input output3
+exec 8>&-
+
 done_testing

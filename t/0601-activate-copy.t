@@ -151,4 +151,21 @@ like "$(cat err)" "^vigil-populate: usage: vigil-populate SRC DST" "with the usa
 vigil-populate rc "$T/nodir" 2> err
 is "$?" 111 "a missing DST: exit 111"
 
+# At boot its stderr is the console: one nobody reads (a pipe held open,
+# full) must not hold it, and the boot behind it, on a warning.
+mkfifo errpipe
+exec 8<>errpipe
+dd if=/dev/zero of=errpipe bs=65536 count=1 oflag=nonblock 2>/dev/null
+mkservice rc/broken-again ''
+chmod -x rc/broken-again/run
+rm -rf boot2; mkdir boot2
+start sh -c 'exec vigil-populate rc boot2 2> errpipe'
+pop=$!
+wait_until 30 dead "$pop"
+ok "stderr on a full pipe nobody reads: vigil-populate still ends" [ $? = 0 ]
+reap "$pop"
+is "$?" 100 "... with its exit code (100: the broken one), its warning dropped"
+ok "... having installed the others" [ -x boot2/web/run ]
+exec 8>&-
+
 done_testing
