@@ -24,11 +24,23 @@ static struct {
 static uint64_t child_blocked;
 static struct spawn_setup const *child_setup;
 static char const *child_cgroup;
+static int child_cgroup_fd = -1;
 
-void spawn_set_child_cgroup(char const *procs)
+void spawn_set_child_cgroup(char const *procs, int dirfd)
 {
   child_cgroup = procs;
+  child_cgroup_fd = procs ? dirfd : -1;
 }
+
+/* clone3(2)'s arguments (linux/sched.h's struct clone_args, up to
+   cgroup: the size tells the kernel which fields there are). */
+struct clone3_args {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+#define CLONE3_INTO_CGROUP 0x200000000ULL
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
 
 void spawn_set_child_setup(struct spawn_setup const *setup)
 {
@@ -110,8 +122,12 @@ static int apply_setup(struct spawn_setup const *setup)
 /* Runs in the vfork child, sharing the parent's memory: only syscalls, and
    no return. Signals stay blocked until the dispositions are reset, so no
    handler can run on the shared stack. */
+/* The child reports an exec failure through *EXEC_ERROR when it shares
+   the parent's memory (vfork), else through the pipe ERROR_FD; PLACED:
+   it was born in its cgroup. */
 static void __attribute__((noreturn))
-become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, volatile int *exec_error)
+become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, volatile int *exec_error,
+       int error_fd, int placed)
 {
   struct kernel_sigaction default_action = { .handler = SIG_DFL };
   uint64_t blocked = child_blocked;
@@ -119,7 +135,7 @@ become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, v
     if (sig != SIGKILL && sig != SIGSTOP)
       syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
   setsid();
-  if (child_cgroup) {
+  if (child_cgroup && !placed) {
     int fd = open(child_cgroup, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd >= 0) {
       if (write(fd, "0", 1) < 0) {}
@@ -134,7 +150,11 @@ become(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, v
   execve(argv[0], (char *const *)argv,
          child_setup && child_setup->envp ? (char *const *)child_setup->envp : environ);
 fail:
-  *exec_error = errno;
+  if (error_fd < 0) *exec_error = errno;
+  else {
+    int e = errno;
+    if (write(error_fd, &e, sizeof e) < 0) {}
+  }
   _exit(127);
 }
 
@@ -144,7 +164,54 @@ static pid_t __attribute__((noinline))
 vfork_child(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, volatile int *exec_error)
 {
   pid_t child = vfork();
-  if (!child) become(argv, fds, nfds, exec_error);
+  if (!child) become(argv, fds, nfds, exec_error, -1, 0);
+  return child;
+}
+
+/* Set once clone3 with CLONE_INTO_CGROUP is refused as unknown. */
+static int clone3_unusable;
+
+/* A child born in the cgroup: clone3 as fork (its own copy of our memory,
+   small: a supervisor's), the exec's failure told through a pipe whose
+   write end closes at the exec. Returns the pid, or -1 with errno;
+   ENOSYS when the kernel cannot (the caller falls back to vfork). */
+static pid_t clone_child(char const *const *argv, struct spawn_fd const *fds, unsigned int nfds, int *exec_error)
+{
+  struct clone3_args args = { .flags = CLONE3_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)child_cgroup_fd };
+  int report[2], max_target = 2, e;
+  pid_t child;
+  ssize_t r;
+  for (unsigned int i = 0; i < nfds; i++)
+    if (fds[i].target > max_target) max_target = fds[i].target;
+  if (pipe2(report, O_CLOEXEC) < 0) return -1;
+  /* Above every target: no dup2 of the child's lands on it. */
+  if (report[1] <= max_target) {
+    int moved = fcntl(report[1], F_DUPFD_CLOEXEC, max_target + 1);
+    if (moved < 0) {
+      e = errno;
+      close(report[0]);
+      close(report[1]);
+      errno = e;
+      return -1;
+    }
+    close(report[1]);
+    report[1] = moved;
+  }
+  child = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+  if (!child) become(argv, fds, nfds, 0, report[1], 1);
+  e = errno;
+  close(report[1]);
+  if (child < 0) {
+    close(report[0]);
+    /* Unknown to this kernel (clone3 before 5.3, the flag before 5.7). */
+    if (e == ENOSYS || e == E2BIG || e == EINVAL) e = ENOSYS;
+    errno = e;
+    return -1;
+  }
+  do r = read(report[0], exec_error, sizeof *exec_error);
+  while (r < 0 && errno == EINTR);
+  close(report[0]);
+  if (r != sizeof *exec_error) *exec_error = 0;
   return child;
 }
 
@@ -179,8 +246,18 @@ int spawn_clean(char const *const *argv, struct spawn_fd const *fds, unsigned in
   if (nfds > SPAWN_FDS_MAX) return EINVAL;
   error = separate(fds, nfds, safe);
   if (error) return error;
-  child = vfork_child(argv, safe, nfds, &exec_error);
-  if (child < 0) error = errno;
+  child = -1;
+  if (child_cgroup_fd >= 0 && !clone3_unusable) {
+    int clone_error = 0;
+    child = clone_child(argv, safe, nfds, &clone_error);
+    if (child >= 0) exec_error = clone_error;
+    else if (errno == EAGAIN || errno == ENOMEM) error = errno;
+    /* Unknown to the kernel: never again; refused for this cgroup (the
+       fallback's write to cgroup.procs may be refused too): this once. */
+    else if (errno == ENOSYS) clone3_unusable = 1;
+  }
+  if (child < 0 && !error) child = vfork_child(argv, safe, nfds, &exec_error);
+  if (child < 0) error = error ? error : errno;
   else if (exec_error) {
     /* The child has exited already; reap it here so nobody mistakes it for the real one. */
     error = exec_error;

@@ -49,11 +49,14 @@ struct spawn_setup {
 /* Children of spawn_clean get this set up (0: none). The pointer is kept. */
 void spawn_set_child_setup(struct spawn_setup const *setup);
 
-/* Children of spawn_clean move themselves into the cgroup whose
-   cgroup.procs is PROCS (0: none) before anything else, so that nothing
-   they start escapes it. A refusal leaves the child where it was: the
-   service runs all the same. The pointer is kept. */
-void spawn_set_child_cgroup(char const *procs);
+/* Children of spawn_clean start in the cgroup whose directory DIRFD is
+   open on (clone3's CLONE_INTO_CGROUP: no migration, which costs the
+   kernel an RCU grace period, milliseconds, each start), or, where the
+   kernel lacks it (before 5.7), move themselves in through PROCS, its
+   cgroup.procs, before anything else: nothing they start escapes it. A
+   refusal leaves the child where it was: the service runs all the same.
+   PROCS 0: none. The pointer is kept. */
+void spawn_set_child_cgroup(char const *procs, int dirfd);
 
 /* Start argv[0] (a path) with default signal dispositions, an empty signal
    mask (see spawn_set_child_blocked), its own session, the parent's fds 0-2 except where fds says

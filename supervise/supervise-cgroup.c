@@ -1,5 +1,6 @@
 /* The service's own cgroup: see supervise-cgroup.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@ static struct {
   bool on;
   char path[SVCGROUP_PATH_MAX];        /* BASE/NAME/run (or log) */
   char procs[SVCGROUP_PATH_MAX + 16];  /* ... /cgroup.procs, for the spawned child */
+  int fd;                              /* the cgroup's dir, for clone3, or -1 */
 } g;
 
 void supervise_cgroup_setup(char const *dir)
@@ -45,7 +47,8 @@ void supervise_cgroup_setup(char const *dir)
   len = strlen(g.path);
   memcpy(g.procs, g.path, len);
   memcpy(g.procs + len, "/cgroup.procs", sizeof "/cgroup.procs");
-  spawn_set_child_cgroup(g.procs);
+  g.fd = open(g.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  spawn_set_child_cgroup(g.procs, g.fd);
   g.on = true;
   if (svtext_write(SVPATH_CGROUP_NEW, SVPATH_CGROUP, g.path) < 0) strerr_warnwusys("write ", SVPATH_CGROUP);
 }

@@ -50,6 +50,8 @@ else
   echo 0 > sv/keep/kill-cgroup
   mkservice sv/badflag "exec sleep 2000"
   echo maybe > sv/badflag/kill-cgroup
+  # An exec that fails in a child born in its cgroup: told all the same.
+  mkdir sv/noexec; printf '#!/nonexistent/sh\n' > sv/noexec/run; chmod +x sv/noexec/run
   mkservice sv/logged "echo hello; exec sleep 2000"
   mkservice sv/logged/log "exec cat > $T/logged.out"
   mkservice sv/tty@ 'echo "$1" > '"$T"'/tty.arg; exec sleep 2000'
@@ -93,6 +95,13 @@ else
   wait_until 30 pid_changed sv/left "$run"
   ok "svc -t: restarted" [ $? = 0 ]
   ok "svc -t: the old run's child is gone" dead "$child"
+
+  wait_until 30 eval 'svstat sv/noexec 2>/dev/null | grep -q "run is not executable"'
+  ok "a run whose interpreter is missing: svstat says so, as without a cgroup" [ $? = 0 ]
+  # Started again and again: each start a child born in the cgroup.
+  run=$(svpid sv/badflag)
+  for i in 1 2 3; do svc -t sv/badflag; wait_until 30 pid_changed sv/badflag "$run"; run=$(svpid sv/badflag); done
+  ok "restarted three times: the run is in its cgroup" in_cgroup "$base/badflag/run" "$run"
 
   # What is left gets the down-signal first, then SIGKILL at timeout-kill.
   child=$(cat polite.child); track "$child"
