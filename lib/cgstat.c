@@ -9,6 +9,7 @@
 #include <skalibs/types.h>
 
 #include "cgstat.h"
+#include "svdir.h"
 #include "svpaths.h"
 
 #define CGROUP_MEMORY_FILE "memory.current"
@@ -77,23 +78,18 @@ int cgstat_parse_cpu(char const *text, uint64_t *usec)
 }
 
 /* FILE under DIRFD into TEXT (SIZE bytes with its NUL), when it is a
-   regular file (cgroupfs's and procfs's are): O_NONBLOCK and O_NOCTTY so
-   that a fifo or a device planted there neither blocks nor acts on the
-   open, O_NOFOLLOW so that a symlink is not followed elsewhere. A text
+   regular file (cgroupfs's and procfs's are): svdir_open_regular, so
+   that a fifo or a device planted there is never opened, and a symlink
+   not followed elsewhere. A text
    with a NUL byte is refused (none of these files has one). Returns 0
    when read whole, 1 when it filled TEXT (cut after its last whole
    line), -1 with errno when not read. */
 static int read_small(int dirfd, char const *file, char *text, size_t size)
 {
-  struct stat st;
   size_t len = 0;
-  int fd = openat(dirfd, file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+  /* A device is not even opened (a watchdog's open arms it). */
+  int fd = svdir_open_regular(dirfd, file, AT_SYMLINK_NOFOLLOW);
   if (fd < 0) return -1;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    errno = EINVAL;
-    return -1;
-  }
   while (len < size - 1) {
     ssize_t r = read(fd, text + len, size - 1 - len);
     if (r < 0 && errno == EINTR) continue;

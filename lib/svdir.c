@@ -18,13 +18,18 @@
    with it; a device may act when opened (a watchdog, a tape) or never
    end (/dev/zero). Looked at before the open, so none is ever opened,
    and after it, for one put there in between. */
-int svdir_open_regular(int dirfd, char const *file)
+int svdir_open_regular(int dirfd, char const *file, int flags)
 {
+  int nofollow = flags & AT_SYMLINK_NOFOLLOW;
   struct stat st;
   int fd;
-  if (fstatat(dirfd, file, &st, 0) < 0) return -1;
+  if (fstatat(dirfd, file, &st, nofollow) < 0) return -1;
+  if (nofollow && S_ISLNK(st.st_mode)) {
+    errno = ELOOP;
+    return -1;
+  }
   if (S_ISREG(st.st_mode)) {
-    fd = openat(dirfd, file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    fd = openat(dirfd, file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0) return -1;
     if (!fstat(fd, &st) && S_ISREG(st.st_mode)) return fd;
     close(fd);
@@ -38,7 +43,7 @@ enum svdir_read_result svdir_read_line(int dirfd, char const *file, char *out, s
 {
   ssize_t len;
   size_t start = 0;
-  int fd = svdir_open_regular(dirfd, file);
+  int fd = svdir_open_regular(dirfd, file, 0);
   if (fd < 0) return errno == ENOENT ? SVDIR_ABSENT : SVDIR_INVALID;
   do len = read(fd, out, size - 1);
   while (len < 0 && errno == EINTR);

@@ -28,11 +28,12 @@ enum svdir_read_result {
   SVDIR_INVALID = -1   /* present but unreadable or not a valid value (errno) */
 };
 
-/* Open FILE to read, if it is a regular file (symlinks followed): -1
-   otherwise, with errno ENOENT (none), EISDIR, EINVAL (a fifo, a socket
-   or a device: never opened), or the open's. Bad content to the readers
+/* Open FILE to read, if it is a regular file (symlinks followed, unless
+   FLAGS has AT_SYMLINK_NOFOLLOW: then a symlink is ELOOP): -1 otherwise,
+   with errno ENOENT (none), EISDIR, EINVAL (a fifo, a socket or a
+   device: never opened), or the open's. Bad content to the readers
    below, as a wrong value is. */
-int svdir_open_regular(int dirfd, char const *file);
+int svdir_open_regular(int dirfd, char const *file, int flags);
 
 /* The file's first line, without its newline and surrounding blanks; at
    most size - 1 bytes, or invalid (EINVAL). */

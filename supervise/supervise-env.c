@@ -71,7 +71,7 @@ static int __attribute__((noinline)) env_entry(int dirfd, char const *name)
       return 1;
   }
   /* A fifo or a device in env/ must not hang the supervisor. */
-  fd = svdir_open_regular(dirfd, name);
+  fd = svdir_open_regular(dirfd, name, 0);
   if (fd < 0) {
     if (errno == EINVAL || errno == EISDIR) strerr_warnw(SVDIR_ENV, "/", name, ": not a regular file (skipped)");
     else strerr_warnwusys("read ", SVDIR_ENV, "/", name, " (skipped)");

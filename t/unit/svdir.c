@@ -224,12 +224,15 @@ static void test_file_types(void)
     ok(errno == EINVAL && on == UNTOUCHED, "types: %s: EINVAL, nothing set", links[i].description);
   }
   errno = 0;
-  is_int(svdir_open_regular(service_dirfd, "absent"), -1, "types: open_regular: an absent file");
+  is_int(svdir_open_regular(service_dirfd, "absent", 0), -1, "types: open_regular: an absent file");
   is_int(errno, ENOENT, "types: open_regular: ENOENT");
   write_file(TEST_FILE, "42\n");
-  fd = svdir_open_regular(service_dirfd, "good-link");
+  fd = svdir_open_regular(service_dirfd, "good-link", 0);
   ok(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC), "types: open_regular: a symlink to a file opens, close-on-exec");
   if (fd >= 0) close(fd);
+  errno = 0;
+  is_int(svdir_open_regular(service_dirfd, "good-link", AT_SYMLINK_NOFOLLOW), -1, "types: open_regular, nofollow: a symlink is not");
+  is_int(errno, ELOOP, "types: open_regular, nofollow: ELOOP");
 }
 
 static void remove_temp_dir(void)
