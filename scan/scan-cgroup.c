@@ -57,8 +57,12 @@ void scan_cgroup_setup(enum scan_role role)
     not_used(base, "it must be an absolute path, at most 248 bytes, not ending in /", 0);
     return;
   }
-  memcpy(parent, base, (size_t)(slash - base));
-  parent[slash > base ? slash - base : 1] = 0;
+  /* BASE's parent: "/" for a BASE right under the root. */
+  if (slash == base) memcpy(parent, "/", 2);
+  else {
+    memcpy(parent, base, (size_t)(slash - base));
+    parent[slash - base] = 0;
+  }
   switch (svcgroup_is_cgroup2(parent)) {
     case 1: break;
     /* No cgroup v2 where PID 1 looks by default (no sysfs in a container,

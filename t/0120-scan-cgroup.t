@@ -165,6 +165,17 @@ ok "a relative path: the service runs" [ $? = 0 ]
 is "$(grep -c 'must be an absolute path' rel-stderr)" 1 "a relative path: said once"
 kill -TERM "$(last_started)"; wait_until 30 dead "$(last_started)"
 
+# A subtree right under / (its parent "/", no cgroup v2): said as such.
+mkdir -p top/one; mkservice top/one "exec sleep 2000"
+VIGIL_CGROUP=/vigil-test-$$; export VIGIL_CGROUP
+start vigil-scan "$T/top" > top-stdout 2> top-stderr
+VIGIL_CGROUP=off
+wait_until 30 is_up top/one
+ok "a subtree under /: the service runs" [ $? = 0 ]
+ok "... and the scanner says its parent, /, is no cgroup v2" grep -qF "not using /vigil-test-$$ as the services' cgroups (running them without): its parent is no cgroup v2 filesystem" top-stderr
+ok "... and made nothing there" test ! -e /vigil-test-$$
+kill -TERM "$(last_started)"; wait_until 30 dead "$(last_started)"
+
 # Not PID 1, not asked: none, and nothing said.
 mkdir -p quiet/one; mkservice quiet/one "exec sleep 2000"
 unset VIGIL_CGROUP
